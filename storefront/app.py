@@ -1,0 +1,120 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from advanced_alchemy.config import AlembicAsyncConfig
+from advanced_alchemy.extensions.litestar import EngineConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.exceptions import HTTPException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.stores.memory import MemoryStore
+from litestar.template.config import TemplateConfig
+
+from storefront.catalog.controllers import ShopController
+from storefront.cli import StorefrontCLIPlugin
+from storefront.config import PROJECT_ROOT, Settings, get_settings
+from storefront.db import import_models
+from storefront.i18n import current_language, negotiate_language
+from storefront.tenancy.controllers import DirectoryController
+from storefront.tenancy.hosts import CountyHosts
+from storefront.web import LanguageMiddleware, create_environment
+
+if TYPE_CHECKING:
+    from litestar.types import Receive, Scope, Send
+
+logger = logging.getLogger("storefront")
+
+
+class StorefrontApp(Litestar):
+    """Litestar, with county host names mapped onto the ``/c/{county}`` routes before routing."""
+
+    county_hosts: CountyHosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        if scope["type"] == "http":
+            scope.setdefault("state", {})
+            await self.county_hosts.rewrite(scope)
+        await super().__call__(scope, receive, send)
+
+
+@get("/health", media_type=MediaType.TEXT, name="health", sync_to_thread=False)
+def health() -> str:
+    return "ok"
+
+
+def _page_cache_key(request: Request) -> str:
+    """Cached pages differ by host (links, canonical URL), full path and query, and language."""
+    return f"{request.headers.get('host', '')}{request.url.path}?{request.url.query}#{negotiate_language(request)}"
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
+    if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+        logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    token = current_language.set(negotiate_language(request))
+    try:
+        template = request.app.template_engine.get_template("errors/error.html")
+        body = template.render(
+            request=request, status=status, county=request.scope.get("state", {}).get("county"), exc=exc
+        )
+    finally:
+        current_language.reset(token)
+    return Response(body, status_code=status, media_type=MediaType.HTML)
+
+
+def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    """The database settings shared by the app, the CLI and the migrations."""
+    return SQLAlchemyAsyncConfig(
+        connection_string=settings.database_url,
+        before_send_handler="autocommit",
+        session_dependency_key="db_session",
+        engine_config=EngineConfig(echo=settings.database_echo),
+        alembic_config=AlembicAsyncConfig(
+            script_config=str(PROJECT_ROOT / "alembic.ini"),
+            script_location=str(PROJECT_ROOT / "migrations"),
+            version_table_name="alembic_versions",
+        ),
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    import_models()
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    db_config = database_config(settings)
+    county_hosts = CountyHosts(settings.base_domain)
+
+    def bind_host_lookup(app: Litestar) -> None:
+        county_hosts.session_maker = db_config.create_session_maker()
+
+    app = StorefrontApp(
+        route_handlers=[
+            DirectoryController,
+            ShopController,
+            health,
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
+            create_static_files_router(path="/media", directories=[settings.media_dir], name="media"),
+        ],
+        plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
+        middleware=[LanguageMiddleware()],
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(create_environment())),
+        response_cache_config=ResponseCacheConfig(
+            default_expiration=settings.page_cache_seconds,
+            key_builder=_page_cache_key,
+            cache_response_filter=lambda _scope, status: settings.page_cache_seconds > 0 and status == 200,
+        ),
+        stores={"response_cache": MemoryStore()},
+        exception_handlers={HTTPException: _error_page, Exception: _error_page},
+        on_startup=[bind_host_lookup],
+        openapi_config=None,
+    )
+    app.county_hosts = county_hosts
+    app.state.settings = settings
+    return app

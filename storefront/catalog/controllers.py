@@ -1,0 +1,103 @@
+"""Shop pages of one county: home, categories, products, producers, search, sitemap."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeAlias
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Template
+
+from storefront.catalog.service import CategoryService, ProducerService, ProductService, product_json_ld
+from storefront.db import DbSession
+from storefront.tenancy.dependencies import CurrentCounty, provide_county
+
+PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
+Products: TypeAlias = NamedDependency[ProductService]
+
+
+async def provide_products(db_session: DbSession) -> ProductService:
+    return ProductService(session=db_session)
+
+
+class ShopController(Controller):
+    path = "/c/{county_slug:str}"
+    dependencies = {"county": Provide(provide_county), "products": Provide(provide_products)}
+
+    @get("/", name="shop:home", cache=True)
+    async def home(self, county: CurrentCounty, products: Products, db_session: DbSession, page: PageNumber = 1) -> Template:
+        categories = await CategoryService(session=db_session).navigation()
+        return Template(
+            "shop/home.html",
+            context={"county": county, "categories": categories, "page": await products.page(page)},
+        )
+
+    @get("/category/{slug:str}", name="shop:category", cache=True)
+    async def category(
+        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber
+    ) -> Template:
+        categories = await CategoryService(session=db_session).navigation()
+        current = next((category for category in categories if category.slug == slug), None)
+        if current is None:
+            raise NotFoundException(detail="category not found")
+        return Template(
+            "shop/category.html",
+            context={
+                "county": county,
+                "categories": categories,
+                "category": current,
+                "page": await products.page(page, category=current),
+            },
+        )
+
+    @get("/products/{slug:str}", name="shop:product", cache=True)
+    async def product(self, request: Request, county: CurrentCounty, products: Products, slug: FromPath[str]) -> Template:
+        product = await products.detail(slug)
+        if product is None:
+            raise NotFoundException(detail="product not found")
+        json_ld = product_json_ld(product, county, page_url=str(request.url), base_url=str(request.base_url))
+        return Template("shop/product.html", context={"county": county, "product": product, "json_ld": json_ld})
+
+    @get("/producers/{slug:str}", name="shop:producer", cache=True)
+    async def producer(
+        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber
+    ) -> Template:
+        producer = await ProducerService(session=db_session).get_one_or_none(slug=slug)
+        if producer is None:
+            raise NotFoundException(detail="producer not found")
+        return Template(
+            "shop/producer.html",
+            context={"county": county, "producer": producer, "page": await products.page(page, producer=producer)},
+        )
+
+    @get("/search", name="shop:search")
+    async def search(
+        self,
+        request: HTMXRequest,
+        county: CurrentCounty,
+        products: Products,
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+    ) -> Template:
+        query = q.strip()
+        context = {"county": county, "query": query, "results": await products.search(query)}
+        template = "partials/search_results.html" if request.htmx else "shop/search.html"
+        return Template(template, context=context)
+
+    @get("/about", name="shop:about", cache=True)
+    async def about(self, county: CurrentCounty) -> Template:
+        return Template("shop/about.html", context={"county": county})
+
+    @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml", cache=True)
+    async def sitemap(self, request: Request, county: CurrentCounty, products: Products, db_session: DbSession) -> Template:
+        return Template(
+            "shop/sitemap.xml",
+            context={
+                "county": county,
+                "categories": await CategoryService(session=db_session).navigation(),
+                "products": await products.sitemap_entries(),
+            },
+            media_type="application/xml",
+        )

@@ -1,0 +1,118 @@
+"""Catalog: categories, producers, products, their images and variants."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from storefront.db import Base, TenantScoped
+from storefront.i18n import Localized
+
+
+class Category(Localized, TenantScoped, Base):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("county_id", "slug"),)
+
+    slug: Mapped[str] = mapped_column(String(63))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Producer(Localized, TenantScoped, Base):
+    """A farmer or co-operative that grows what the county sells."""
+
+    __tablename__ = "producers"
+    __table_args__ = (UniqueConstraint("county_id", "slug"),)
+
+    slug: Mapped[str] = mapped_column(String(63))
+    kind: Mapped[str] = mapped_column(String(20), default="farmer")
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    village_zh: Mapped[str] = mapped_column(String(100), default="")
+    village_en: Mapped[str] = mapped_column(String(100), default="")
+    story_zh: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str] = mapped_column(Text, default="")
+    photo_path: Mapped[str | None] = mapped_column(String(255), default=None)
+
+
+class Variant(Localized, TenantScoped, Base):
+    """A purchasable form of a product, such as a 500 g jar; price in fen."""
+
+    __tablename__ = "variants"
+    __table_args__ = (
+        UniqueConstraint("county_id", "sku"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price > 0", name="price_positive"),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    label_zh: Mapped[str] = mapped_column(String(100))
+    label_en: Mapped[str] = mapped_column(String(100), default="")
+    sku: Mapped[str] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(Integer)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProductImage(TenantScoped, Base):
+    __tablename__ = "product_images"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Product(Localized, TenantScoped, Base):
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("county_id", "slug"),)
+
+    slug: Mapped[str] = mapped_column(String(63))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    origin_zh: Mapped[str] = mapped_column(Text, default="")
+    origin_en: Mapped[str] = mapped_column(Text, default="")
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id", ondelete="SET NULL"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    producer: Mapped[Producer | None] = relationship(lazy="raise")
+    category: Mapped[Category | None] = relationship(lazy="raise")
+    variants: Mapped[list[Variant]] = relationship(lazy="raise", order_by=Variant.position)
+    images: Mapped[list[ProductImage]] = relationship(lazy="raise", order_by=ProductImage.position)
+
+
+# Listing columns, loaded with undefer() so a grid of products costs one query.
+Product.min_price = column_property(
+    select(func.min(Variant.price)).where(Variant.product_id == Product.id).correlate_except(Variant).scalar_subquery(),
+    deferred=True,
+)
+Product.total_stock = column_property(
+    select(func.coalesce(func.sum(Variant.stock), 0))
+    .where(Variant.product_id == Product.id)
+    .correlate_except(Variant)
+    .scalar_subquery(),
+    deferred=True,
+)
+Product.cover_path = column_property(
+    select(ProductImage.path)
+    .where(ProductImage.product_id == Product.id)
+    .order_by(ProductImage.position)
+    .limit(1)
+    .correlate_except(ProductImage)
+    .scalar_subquery(),
+    deferred=True,
+)

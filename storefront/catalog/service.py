@@ -1,0 +1,168 @@
+"""Catalog reads for the shop: product grids, product pages, producers, search.
+
+Every listing is a fixed number of queries however many products a county has: listing columns
+(cheapest price, stock, cover image) are correlated subqueries on the product row and the total
+comes from a window function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload, undefer
+
+from storefront.catalog.models import Category, Product, Producer
+from storefront.tenancy.models import County
+
+PAGE_SIZE = 12
+SEARCH_LIMIT = 48
+_LISTING = (
+    joinedload(Product.producer),
+    undefer(Product.min_price),
+    undefer(Product.total_stock),
+    undefer(Product.cover_path),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Product]
+    total: int
+    number: int
+    size: int = PAGE_SIZE
+
+    @property
+    def count(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+
+class ProductRepository(SQLAlchemyAsyncRepository[Product]):
+    model_type = Product
+
+
+class CategoryRepository(SQLAlchemyAsyncRepository[Category]):
+    model_type = Category
+
+
+class ProducerRepository(SQLAlchemyAsyncRepository[Producer]):
+    model_type = Producer
+
+
+class CategoryService(SQLAlchemyAsyncRepositoryService[Category, CategoryRepository]):
+    repository_type = CategoryRepository
+
+    async def navigation(self) -> list[Category]:
+        return list(await self.get_many(order_by=[(Category.position, False), (Category.id, False)]))
+
+
+class ProducerService(SQLAlchemyAsyncRepositoryService[Producer, ProducerRepository]):
+    repository_type = ProducerRepository
+
+
+class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository]):
+    repository_type = ProductRepository
+
+    async def page(self, number: int = 1, *, category: Category | None = None, producer: Producer | None = None) -> Page:
+        filters = [Product.is_active.is_(True)]
+        if category is not None:
+            filters.append(Product.category_id == category.id)
+        if producer is not None:
+            filters.append(Product.producer_id == producer.id)
+        number = max(1, number)
+        items, total = await self.get_many_and_count(
+            *filters,
+            LimitOffset(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE),
+            load=list(_LISTING),
+            order_by=[(Product.position, False), (Product.id, False)],
+        )
+        return Page(items=list(items), total=total, number=number)
+
+    async def detail(self, slug: str) -> Product | None:
+        return await self.get_one_or_none(
+            Product.slug == slug,
+            Product.is_active.is_(True),
+            load=[
+                joinedload(Product.producer),
+                joinedload(Product.category),
+                selectinload(Product.variants),
+                selectinload(Product.images),
+            ],
+        )
+
+    async def search(self, query: str) -> list[Product]:
+        """Substring search in both languages: 蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey."""
+        terms = query.split()
+        if not terms:
+            return []
+        conditions = []
+        for term in terms[:5]:
+            pattern = f"%{_escape_like(term)}%"
+            conditions.append(
+                or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED_COLUMNS))
+            )
+        return list(
+            await self.get_many(
+                Product.is_active.is_(True),
+                *conditions,
+                LimitOffset(limit=SEARCH_LIMIT, offset=0),
+                load=list(_LISTING),
+                order_by=[(Product.position, False), (Product.id, False)],
+            )
+        )
+
+    async def sitemap_entries(self) -> list[tuple[str, object]]:
+        rows = await self.repository.session.execute(
+            select(Product.slug, Product.updated_at).where(Product.is_active.is_(True)).order_by(Product.id)
+        )
+        return list(rows.all())
+
+
+_SEARCHED_COLUMNS = (Product.name_zh, Product.name_en, Product.description_zh, Product.description_en)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def product_json_ld(product: Product, county: County, *, page_url: str, base_url: str) -> dict[str, Any]:
+    """schema.org Product data for search engines, one Offer per variant."""
+    base = base_url.rstrip("/")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.t("name"),
+        "description": product.t("description"),
+        "image": [f"{base}/media/{image.path}" for image in product.images],
+        "brand": {"@type": "Brand", "name": county.t("name")},
+        "countryOfOrigin": "CN",
+        "url": page_url,
+        "offers": [
+            {
+                "@type": "Offer",
+                "sku": variant.sku,
+                "name": variant.t("label"),
+                "price": f"{variant.price / 100:.2f}",
+                "priceCurrency": county.currency,
+                "availability": "https://schema.org/InStock" if variant.stock > 0 else "https://schema.org/SoldOut",
+                "url": page_url,
+            }
+            for variant in product.variants
+        ],
+    }
+    if product.producer is not None:
+        data["manufacturer"] = {"@type": "Organization", "name": product.producer.t("name")}
+    return data

@@ -1,0 +1,45 @@
+"""Our own commands on the Litestar CLI, installed as ``storefront``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING
+
+import click
+from litestar.plugins import CLIPluginProtocol
+
+if TYPE_CHECKING:
+    from click import Group
+    from litestar import Litestar
+
+
+def _session_maker(app: Litestar):  # noqa: ANN202
+    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+
+    return app.plugins.get(SQLAlchemyPlugin).config[0].create_session_maker()
+
+
+class StorefrontCLIPlugin(CLIPluginProtocol):
+    def on_cli_init(self, cli: Group) -> None:
+        @cli.command(name="seed-demo", help="Load the demo counties if they are missing (safe to repeat).")
+        @click.pass_obj
+        def seed_demo_command(env) -> None:  # noqa: ANN001
+            from storefront.demo.seed import seed_demo
+
+            app: Litestar = env.app
+
+            async def run() -> bool:
+                async with _session_maker(app)() as session:
+                    return await seed_demo(session, app.state.settings.media_dir)
+
+            created = asyncio.run(run())
+            click.echo("demo data loaded" if created else "demo data already present")
+
+
+def main() -> None:
+    """Entry point of the ``storefront`` command: the Litestar CLI bound to our app."""
+    os.environ.setdefault("LITESTAR_APP", "storefront.app:create_app")
+    from litestar.cli.main import litestar_group
+
+    litestar_group()

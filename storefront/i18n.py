@@ -1,0 +1,94 @@
+"""Languages: Simplified Chinese by default, English on request.
+
+Interface strings are English msgids translated through Babel gettext catalogs in
+``storefront/locale``; content (names, stories) is stored in ``*_zh`` / ``*_en`` columns and falls
+back to Chinese where no English was written.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+LANGUAGE_COOKIE = "lang"
+LOCALE_DIR = Path(__file__).parent / "locale"
+_BABEL_LOCALES = {"zh": "zh_Hans", "en": "en"}
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """Compile the language's .po catalog in memory (no build step, no binary files in git)."""
+    po_file = LOCALE_DIR / _BABEL_LOCALES[language] / "LC_MESSAGES" / "messages.po"
+    if not po_file.exists():
+        return NullTranslations()
+    with po_file.open("rb") as fp:
+        catalog = read_po(fp, locale=_BABEL_LOCALES[language])
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext(message: str) -> str:
+    return translations(current_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_language.get()).ngettext(singular, plural, n)
+
+
+def negotiate_language(request: Request) -> str:
+    """``?lang=`` wins, then the remembered cookie, then ``Accept-Language``, then Chinese."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    accept = request.headers.get("accept-language", "")
+    ranked = []
+    for index, part in enumerate(accept.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, index, tag.strip().lower()[:2]))
+    for _, _, code in sorted(ranked):
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def format_money(amount_fen: int | None, currency: str = "CNY") -> str:
+    """12.80 yuan shows as ¥12.80 in both languages."""
+    if amount_fen is None:
+        return ""
+    return format_currency(Decimal(amount_fen) / 100, currency, locale="zh_Hans_CN")
+
+
+class Localized:
+    """Content columns come in pairs, ``name_zh`` and ``name_en``; read them through :meth:`t`."""
+
+    def t(self, field: str, language: str | None = None) -> str:
+        language = language or current_language.get()
+        if language != DEFAULT_LANGUAGE:
+            value = getattr(self, f"{field}_{language}", "")
+            if value:
+                return value
+        return getattr(self, f"{field}_{DEFAULT_LANGUAGE}")

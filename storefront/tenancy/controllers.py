@@ -1,0 +1,17 @@
+"""The platform's front door: the directory of county shops."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.response import Template
+
+from storefront.db import DbSession
+from storefront.tenancy.service import CountyService
+
+class DirectoryController(Controller):
+    path = "/"
+
+    @get("/", name="directory", cache=True)
+    async def directory(self, db_session: DbSession) -> Template:
+        provinces = await CountyService(session=db_session).directory()
+        return Template("shop/directory.html", context={"provinces": provinces})

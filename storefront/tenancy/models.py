@@ -1,0 +1,31 @@
+"""Counties (the tenants) and their brand."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.db import Base
+from storefront.i18n import Localized
+
+
+class County(Localized, Base):
+    __tablename__ = "counties"
+
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    province_zh: Mapped[str] = mapped_column(String(50))
+    province_en: Mapped[str] = mapped_column(String(50), default="")
+    tagline_zh: Mapped[str] = mapped_column(String(200), default="")
+    tagline_en: Mapped[str] = mapped_column(String(200), default="")
+    story_zh: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str] = mapped_column(Text, default="")
+    logo_path: Mapped[str | None] = mapped_column(String(255), default=None)
+    primary_color: Mapped[str] = mapped_column(String(7), default="#8a3b12")
+    accent_color: Mapped[str] = mapped_column(String(7), default="#f2c14e")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    shipping_fee: Mapped[int] = mapped_column(Integer, default=1000)
+    free_shipping_threshold: Mapped[int | None] = mapped_column(Integer, default=9900)

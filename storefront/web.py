@@ -1,0 +1,113 @@
+"""Rendering helpers shared by every page: the Jinja environment, language and shop URLs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
+from litestar import Request
+from litestar.middleware import ASGIMiddleware
+
+from storefront.config import PROJECT_ROOT
+from storefront.i18n import LANGUAGE_COOKIE, current_language, format_money, gettext, negotiate_language, ngettext
+from storefront.tenancy.hosts import HOST_COUNTY_KEY
+
+if TYPE_CHECKING:
+    from jinja2.runtime import Context
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def shop_path(request: Request, county_slug: str, path: str = "/") -> str:
+    """A county page's path: host-relative on the county's own host, ``/c/{slug}`` elsewhere."""
+    if request.scope.get("state", {}).get(HOST_COUNTY_KEY) == county_slug:
+        return path
+    return f"/c/{county_slug}{path}"
+
+
+@pass_context
+def _shop_url(context: Context, path: str = "/", **query: Any) -> str:
+    url = shop_path(context["request"], context["county"].slug, path)
+    params = {key: value for key, value in query.items() if value is not None}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@pass_context
+def _lang_url(context: Context, language: str) -> str:
+    """The current page in another language (the choice is then remembered in a cookie)."""
+    request: Request = context["request"]
+    params = {key: value for key, value in request.query_params.items() if key != "lang"}
+    params["lang"] = language
+    return f"{_public_path(request)}?{urlencode(params)}"
+
+
+def _public_path(request: Request) -> str:
+    """The path as the visitor typed it (before host routing rewrote it)."""
+    slug = request.scope.get("state", {}).get(HOST_COUNTY_KEY)
+    path = request.url.path
+    if slug and path.startswith(f"/c/{slug}"):
+        return path[len(f"/c/{slug}") :] or "/"
+    return path
+
+
+@pass_context
+def _canonical_url(context: Context) -> str:
+    request: Request = context["request"]
+    base = str(request.base_url).rstrip("/")
+    return f"{base}{_public_path(request)}"
+
+
+def media_url(path: str | None) -> str:
+    return f"/media/{path}" if path else "/static/img/placeholder.svg"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank lines between paragraphs, as HTML paragraphs."""
+    blocks = [block.strip() for block in (text or "").split("\n\n") if block.strip()]
+    return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
+
+
+def create_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["money"] = format_money
+    env.filters["paragraphs"] = paragraphs
+    env.globals.update(
+        shop_url=_shop_url,
+        lang_url=_lang_url,
+        canonical_url=_canonical_url,
+        media_url=media_url,
+        current_language=current_language.get,
+    )
+    return env
+
+
+class LanguageMiddleware(ASGIMiddleware):
+    """Picks the page language for the request and remembers an explicit ``?lang=`` choice."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: Request = Request(scope)
+        language = negotiate_language(request)
+        token = current_language.set(language)
+        chosen = request.query_params.get("lang") == language
+
+        async def send_with_cookie(message: Message) -> None:
+            if chosen and message["type"] == "http.response.start":
+                cookie = f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax"
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_cookie)
+        finally:
+            current_language.reset(token)

@@ -1,0 +1,98 @@
+"""Shared fixtures: every database test runs on SQLite and on a throwaway PostgreSQL."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+from sqlalchemy.exc import SADeprecationWarning
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from storefront.app import create_app
+from storefront.config import Settings
+from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.postgres import throwaway_postgres
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
+
+warnings.filterwarnings("ignore", category=SADeprecationWarning)
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_pools(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    return {
+        "sqlite": SqliteDatabases(tmp_path_factory.mktemp("sqlite")),
+        "postgresql": PostgresDatabases(postgres_server),
+    }
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def database_url(backend: str, database_pools: dict) -> str:
+    return await database_pools[backend].migrated()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret",
+        media_dir=tmp_path / "media",
+        mail_dir=tmp_path / "mail",
+        base_domain="shop.test",
+        page_cache_seconds=0,
+    )
+
+
+@pytest.fixture
+async def session_maker(settings: Settings) -> AsyncIterator[async_sessionmaker]:
+    """Sessions for arranging and checking data, outside the app."""
+    engine = create_async_engine(settings.database_url)
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(settings)
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(client: AsyncTestClient) -> Iterator[QueryCounter]:
+    """Counts the SQL statements the app sends; reset ``statements`` before the request measured."""
+    counter = QueryCounter()
+    engine = client.app.state.db_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
