@@ -117,4 +117,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app.county_hosts = county_hosts
     app.state.settings = settings
+    app.state.db_config = db_config
     return app

@@ -14,12 +14,6 @@ if TYPE_CHECKING:
     from litestar import Litestar
 
 
-def _session_maker(app: Litestar):  # noqa: ANN202
-    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-
-    return app.plugins.get(SQLAlchemyPlugin).config[0].create_session_maker()
-
-
 class StorefrontCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: Group) -> None:
         @cli.command(name="seed-demo", help="Load the demo counties if they are missing (safe to repeat).")
@@ -30,7 +24,7 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
             app: Litestar = env.app
 
             async def run() -> bool:
-                async with _session_maker(app)() as session:
+                async with app.state.db_config.get_session() as session:
                     return await seed_demo(session, app.state.settings.media_dir)
 
             created = asyncio.run(run())

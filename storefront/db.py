@@ -13,8 +13,9 @@ from typing import TypeAlias
 
 from advanced_alchemy.base import BigIntAuditBase
 from litestar.di import NamedDependency
-from sqlalchemy import ForeignKey, event
+from sqlalchemy import ForeignKey, Table, event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
 COUNTY_KEY = "county_id"
@@ -48,8 +49,19 @@ def scope_to_all_counties(session: AsyncSession | Session) -> None:
     session.info.pop(COUNTY_KEY, None)
 
 
+def _tenant_tables() -> frozenset[str]:
+    return frozenset(
+        mapper.local_table.name for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantScoped)
+    )
+
+
 def _touches_tenant_data(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    """Whether any table in the statement (FROM, JOIN, subquery, UPDATE/DELETE target) is tenant-owned."""
+    tenant_tables = _tenant_tables()
+    return any(
+        isinstance(table, Table) and table.name in tenant_tables
+        for table in find_tables(state.statement, include_joins=True, include_crud=True)
+    )
 
 
 @event.listens_for(Session, "do_orm_execute")

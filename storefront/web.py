@@ -46,11 +46,13 @@ def _lang_url(context: Context, language: str) -> str:
 
 
 def _public_path(request: Request) -> str:
-    """The path as the visitor typed it (before host routing rewrote it)."""
-    slug = request.scope.get("state", {}).get(HOST_COUNTY_KEY)
+    """The path as the visitor sees it: host-relative on a county's own host, shop homes with a slash."""
     path = request.url.path
+    slug = request.scope.get("state", {}).get(HOST_COUNTY_KEY)
     if slug and path.startswith(f"/c/{slug}"):
         return path[len(f"/c/{slug}") :] or "/"
+    if path.startswith("/c/") and path.count("/") == 2:
+        return f"{path}/"
     return path
 
 

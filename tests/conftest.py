@@ -92,7 +92,7 @@ class QueryCounter:
 def count_queries(client: AsyncTestClient) -> Iterator[QueryCounter]:
     """Counts the SQL statements the app sends; reset ``statements`` before the request measured."""
     counter = QueryCounter()
-    engine = client.app.state.db_engine.sync_engine
+    engine = client.app.state.db_config.get_engine().sync_engine
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)

@@ -37,7 +37,7 @@ class ShopController(Controller):
 
     @get("/category/{slug:str}", name="shop:category", cache=True)
     async def category(
-        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber
+        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber = 1
     ) -> Template:
         categories = await CategoryService(session=db_session).navigation()
         current = next((category for category in categories if category.slug == slug), None)
@@ -63,7 +63,7 @@ class ShopController(Controller):
 
     @get("/producers/{slug:str}", name="shop:producer", cache=True)
     async def producer(
-        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber
+        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber = 1
     ) -> Template:
         producer = await ProducerService(session=db_session).get_one_or_none(slug=slug)
         if producer is None:

@@ -1,0 +1,47 @@
+# `make run` serves the shop with demo counties; `make test` runs every test, browser tests included.
+# Works on a fresh Debian machine with only Python 3.11: uv is bootstrapped with pip, Chromium and
+# the PostgreSQL server are installed with apt-get when running as root.
+
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) $(shell command -v pg_ctl 2>/dev/null))
+CHROMIUM := $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser) $(wildcard $(HOME)/.cache/ms-playwright/chromium-*))
+ROOT := $(shell id -u)
+
+.PHONY: run test install migrate seed uv system-deps bench messages
+
+run: install migrate seed
+	$(UV) run storefront run --host 127.0.0.1 --port $(PORT)
+
+test: install system-deps
+	$(UV) run pytest
+
+install: uv
+	$(UV) sync --frozen
+
+migrate:
+	$(UV) run storefront database upgrade --no-prompt
+
+seed:
+	$(UV) run storefront seed-demo
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+# Browser tests need Chromium; database tests need the PostgreSQL server binaries.
+system-deps:
+ifeq ($(and $(CHROMIUM),$(PG_CTL)),)
+ifeq ($(ROOT),0)
+	apt-get update -qq && apt-get install -y -qq chromium postgresql >/dev/null
+else
+	@echo "Missing Chromium or the PostgreSQL server. Run: sudo apt-get install -y chromium postgresql" && exit 1
+endif
+endif
+
+bench: install system-deps
+	$(UV) run python -m benchmarks.catalog
+
+# Refresh the message catalogs after changing interface strings; then translate the new entries.
+messages:
+	$(UV) run pybabel extract -F storefront/locale/babel.cfg -o storefront/locale/messages.pot --no-location --sort-output --project storefront .
+	$(UV) run pybabel update -i storefront/locale/messages.pot -d storefront/locale --no-fuzzy-matching

@@ -1,0 +1,85 @@
+"""The tenancy rule: a county's data is reachable only through that county."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from storefront.catalog.models import Category, Product, Variant
+from storefront.db import TenantScopeError, scope_to_county
+from tests.support.factories import make_catalog, make_county
+
+
+@pytest.fixture
+async def two_counties(session_maker):
+    async with session_maker() as session:
+        raohe = await make_county(session, "raohe")
+        raohe_products = await make_catalog(session, raohe, products=2)
+        guzhang = await make_county(session, "guzhang", province_zh="湖南省")
+        guzhang_products = await make_catalog(session, guzhang, products=3, category_slug="tea")
+        await session.commit()
+    return (raohe, raohe_products), (guzhang, guzhang_products)
+
+
+async def test_an_unscoped_query_of_tenant_data_is_refused(session_maker, two_counties):
+    async with session_maker() as session:
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(Product))
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(func.count()).select_from(Variant).join(Product))
+
+
+async def test_a_scoped_session_sees_only_its_county(session_maker, two_counties):
+    (raohe, raohe_products), (_, guzhang_products) = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        slugs = set((await session.scalars(select(Product.slug))).all())
+        assert slugs == {p.slug for p in raohe_products}
+        assert await session.get(Product, guzhang_products[0].id) is None
+        joined = await session.scalars(select(Variant).join(Product).where(Product.slug == guzhang_products[0].slug))
+        assert joined.all() == []
+
+
+async def test_bulk_updates_cannot_reach_another_county(session_maker, two_counties):
+    (raohe, _), (guzhang, _) = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        await session.execute(update(Variant).values(stock=0))
+        await session.commit()
+    async with session_maker() as session:
+        scope_to_county(session, guzhang.id)
+        assert set((await session.scalars(select(Variant.stock))).all()) == {20}
+
+
+async def test_writing_into_another_county_is_refused(session_maker, two_counties):
+    (raohe, _), (guzhang, _) = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        session.add(Category(county_id=guzhang.id, slug="smuggled", name_zh="走私"))
+        with pytest.raises(TenantScopeError):
+            await session.flush()
+
+
+async def test_new_rows_take_the_session_county(session_maker, two_counties):
+    (raohe, _), _ = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        category = Category(slug="nuts", name_zh="坚果")
+        session.add(category)
+        await session.flush()
+        assert category.county_id == raohe.id
+
+
+async def test_no_route_of_one_county_shows_another_countys_data(client, two_counties):
+    (_, raohe_products), (_, guzhang_products) = two_counties
+    other = guzhang_products[0]
+    assert (await client.get(f"/c/raohe/products/{other.slug}")).status_code == 404
+    assert (await client.get("/c/raohe/producers/li-family-guzhang")).status_code == 404
+    assert (await client.get("/c/raohe/category/tea")).status_code == 404
+    search = await client.get("/c/raohe/search", params={"q": "蜂蜜"})
+    assert search.text.count('class="product-card') == len(raohe_products)
+    assert other.name_zh not in search.text
+    sitemap = await client.get("/c/raohe/sitemap.xml")
+    assert other.slug not in sitemap.text
+    on_host = await client.get(f"/products/{other.slug}", headers={"Host": "raohe.shop.test"})
+    assert on_host.status_code == 404
