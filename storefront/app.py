@@ -8,16 +8,26 @@ from typing import TYPE_CHECKING
 from advanced_alchemy.config import AlembicAsyncConfig
 from advanced_alchemy.extensions.litestar import EngineConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
+from storefront.cart.controllers import CartController
 from storefront.catalog.controllers import ShopController
+from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
+from storefront.orders.mail import Mailer
+from storefront.orders.payments import PaymentGateway
+from storefront.orders.sweeper import run_sweeper
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.db import import_models
@@ -69,6 +79,14 @@ def _error_page(request: Request, exc: Exception) -> Response:
     return Response(body, status_code=status, media_type=MediaType.HTML)
 
 
+def _stores(settings: Settings) -> dict[str, Store]:
+    """Sessions and the page cache live in Redis when REDIS_URL is set, so workers can share them."""
+    if settings.redis_url:
+        redis = RedisStore.with_client(url=settings.redis_url)
+        return {"sessions": redis.with_namespace("sessions"), "response_cache": redis.with_namespace("pages")}
+    return {"sessions": FileStore(settings.session_dir, create_directories=True), "response_cache": MemoryStore()}
+
+
 def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """The database settings shared by the app, the CLI and the migrations."""
     return SQLAlchemyAsyncConfig(
@@ -90,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db_config = database_config(settings)
     county_hosts = CountyHosts(settings.base_domain)
+    templates = create_environment()
+    templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
 
     def bind_host_lookup(app: Litestar) -> None:
         county_hosts.session_maker = db_config.create_session_maker()
@@ -98,24 +118,32 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             DirectoryController,
             ShopController,
+            CartController,
+            CheckoutController,
+            OrderController,
+            stripe_webhook,
             health,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
             create_static_files_router(path="/media", directories=[settings.media_dir], name="media"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
-        middleware=[LanguageMiddleware()],
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(create_environment())),
+        middleware=[LanguageMiddleware(), ServerSideSessionConfig(secure=settings.is_production).middleware],
+        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         response_cache_config=ResponseCacheConfig(
             default_expiration=settings.page_cache_seconds,
             key_builder=_page_cache_key,
             cache_response_filter=lambda _scope, status: settings.page_cache_seconds > 0 and status == 200,
         ),
-        stores={"response_cache": MemoryStore()},
+        stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
         on_startup=[bind_host_lookup],
+        lifespan=[run_sweeper],
         openapi_config=None,
     )
     app.county_hosts = county_hosts
     app.state.settings = settings
     app.state.db_config = db_config
+    app.state.payments = PaymentGateway(settings)
+    app.state.mailer = Mailer(settings, templates)
     return app

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import TYPE_CHECKING
 
 import click
+from click import Group
+from litestar import Litestar
 from litestar.plugins import CLIPluginProtocol
-
-if TYPE_CHECKING:
-    from click import Group
-    from litestar import Litestar
 
 
 class StorefrontCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: Group) -> None:
         @cli.command(name="seed-demo", help="Load the demo counties if they are missing (safe to repeat).")
-        @click.pass_obj
-        def seed_demo_command(env) -> None:  # noqa: ANN001
+        def seed_demo_command(app: Litestar) -> None:
             from storefront.demo.seed import seed_demo
-
-            app: Litestar = env.app
 
             async def run() -> bool:
                 async with app.state.db_config.get_session() as session:
@@ -29,6 +23,13 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
 
             created = asyncio.run(run())
             click.echo("demo data loaded" if created else "demo data already present")
+
+        @cli.command(name="release-expired", help="Release stock held by checkouts whose Stripe session expired.")
+        def release_expired_command(app: Litestar) -> None:
+            from storefront.orders.sweeper import sweep_once
+
+            settled = asyncio.run(sweep_once(app))
+            click.echo(f"settled {len(settled)} order(s): {', '.join(settled)}" if settled else "nothing to release")
 
 
 def main() -> None:

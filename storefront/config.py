@@ -32,12 +32,15 @@ class Settings:
     database_url: str = f"sqlite+aiosqlite:///{VAR_DIR / 'storefront.db'}"
     secret_key: str = ""
     base_domain: str = "localhost"
+    public_url: str = "http://127.0.0.1:8000"
     media_dir: Path = VAR_DIR / "media"
     mail_dir: Path = VAR_DIR / "mail"
+    session_dir: Path = VAR_DIR / "sessions"
     smtp_url: str = ""
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    stripe_payment_methods: tuple[str, ...] = ("card",)
     redis_url: str = ""
     database_echo: bool = False
     page_cache_seconds: int = 10
@@ -55,12 +58,14 @@ class Settings:
             database_url=env.get("DATABASE_URL", cls.database_url),
             secret_key=_secret_key(environment),
             base_domain=env.get("STOREFRONT_BASE_DOMAIN", cls.base_domain),
+            public_url=env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '8000')}"),
             media_dir=Path(env.get("MEDIA_DIR", str(cls.media_dir))),
             mail_dir=Path(env.get("MAIL_DIR", str(cls.mail_dir))),
             smtp_url=env.get("SMTP_URL", ""),
             stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=env.get("STRIPE_API_BASE", ""),
+            stripe_payment_methods=tuple(env.get("STRIPE_PAYMENT_METHODS", "card").replace(" ", "").split(",")),
             redis_url=env.get("REDIS_URL", ""),
             database_echo=env.get("DATABASE_ECHO", "") == "1",
             page_cache_seconds=int(env.get("PAGE_CACHE_SECONDS", cls.page_cache_seconds)),

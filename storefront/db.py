@@ -106,4 +106,5 @@ def _stamp_new_rows(session: Session, _flush_context: object, _instances: object
 def import_models() -> None:
     """Import every domain's models so the metadata is complete (Alembic, create_all)."""
     from storefront.catalog import models as _catalog  # noqa: F401
+    from storefront.orders import models as _orders  # noqa: F401
     from storefront.tenancy import models as _tenancy  # noqa: F401

@@ -49,6 +49,11 @@ def gettext(message: str) -> str:
     return translations(current_language.get()).gettext(message)
 
 
+def N_(message: str) -> str:  # noqa: N802
+    """Mark a string for the catalog where it is defined; translate it with gettext where shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language.get()).ngettext(singular, plural, n)
 

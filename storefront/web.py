@@ -12,6 +12,7 @@ from litestar.middleware import ASGIMiddleware
 
 from storefront.config import PROJECT_ROOT
 from storefront.i18n import LANGUAGE_COOKIE, current_language, format_money, gettext, negotiate_language, ngettext
+from storefront.orders.models import status_label
 from storefront.tenancy.hosts import HOST_COUNTY_KEY
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def create_environment() -> Environment:
         canonical_url=_canonical_url,
         media_url=media_url,
         current_language=current_language.get,
+        status_label=status_label,
     )
     return env
 

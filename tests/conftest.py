@@ -56,6 +56,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret",
         media_dir=tmp_path / "media",
         mail_dir=tmp_path / "mail",
+        session_dir=tmp_path / "sessions",
         base_domain="shop.test",
         page_cache_seconds=0,
     )

@@ -53,7 +53,7 @@ class ShopController(Controller):
             },
         )
 
-    @get("/products/{slug:str}", name="shop:product", cache=True)
+    @get("/products/{slug:str}", name="shop:product")
     async def product(self, request: Request, county: CurrentCounty, products: Products, slug: FromPath[str]) -> Template:
         product = await products.detail(slug)
         if product is None:

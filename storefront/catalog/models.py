@@ -64,6 +64,8 @@ class Variant(Localized, TenantScoped, Base):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+    product: Mapped[Product] = relationship(lazy="raise", back_populates="variants")
+
 
 class ProductImage(TenantScoped, Base):
     __tablename__ = "product_images"
@@ -91,7 +93,7 @@ class Product(Localized, TenantScoped, Base):
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")
-    variants: Mapped[list[Variant]] = relationship(lazy="raise", order_by=Variant.position)
+    variants: Mapped[list[Variant]] = relationship(lazy="raise", order_by=Variant.position, back_populates="product")
     images: Mapped[list[ProductImage]] = relationship(lazy="raise", order_by=ProductImage.position)
 
 

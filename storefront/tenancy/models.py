@@ -29,3 +29,9 @@ class County(Localized, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     shipping_fee: Mapped[int] = mapped_column(Integer, default=1000)
     free_shipping_threshold: Mapped[int | None] = mapped_column(Integer, default=9900)
+
+    def shipping_for(self, subtotal: int) -> int:
+        """Flat shipping fee, free from the county's threshold up (amounts in fen)."""
+        if self.free_shipping_threshold is not None and subtotal >= self.free_shipping_threshold:
+            return 0
+        return self.shipping_fee

@@ -1,0 +1,149 @@
+"""The shopper's cart: one per county, kept in the visitor's server-side session.
+
+Only variant ids and quantities are stored; prices, names and stock are always read from the
+database, so a price sent by a client can never reach a total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from storefront.catalog.models import Product, Variant
+from storefront.i18n import gettext as _
+from storefront.tenancy.models import County
+
+SESSION_KEY = "carts"
+MAX_LINE_QUANTITY = 99
+
+
+class CartError(ValueError):
+    """A cart change that was refused; the message is shown to the shopper as is."""
+
+
+@dataclass(frozen=True)
+class CartLine:
+    variant: Variant
+    product: Product
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.variant.price * self.quantity
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine]
+    subtotal: int
+    shipping: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+def parse_quantity(raw: Any) -> int:
+    """A quantity typed by a shopper: a whole number from 1 up."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isdigit():
+        raise CartError(_("Please enter the quantity as a whole number, such as 1 or 2."))
+    quantity = int(text)
+    if quantity < 1:
+        raise CartError(_("The quantity must be at least 1."))
+    return quantity
+
+
+def parse_variant_id(raw: Any) -> int:
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isdigit():
+        raise CartError(_("Please choose a size first."))
+    return int(text)
+
+
+class CartService:
+    def __init__(self, db_session: AsyncSession, session_data: dict[str, Any], county: County) -> None:
+        self.db_session = db_session
+        self.session_data = session_data
+        self.county = county
+
+    def quantities(self) -> dict[int, int]:
+        stored = self.session_data.get(SESSION_KEY, {}).get(str(self.county.id), {})
+        return {int(variant_id): int(quantity) for variant_id, quantity in stored.items()}
+
+    def _save(self, quantities: dict[int, int]) -> None:
+        carts = dict(self.session_data.get(SESSION_KEY, {}))
+        carts[str(self.county.id)] = {str(variant_id): quantity for variant_id, quantity in quantities.items()}
+        self.session_data[SESSION_KEY] = carts
+
+    async def _sellable_variant(self, variant_id: int) -> Variant:
+        """A variant of this county's active product (tenant scoping hides other counties')."""
+        variant = await self.db_session.scalar(
+            select(Variant).join(Product, Product.id == Variant.product_id).where(
+                Variant.id == variant_id, Product.is_active.is_(True)
+            )
+        )
+        if variant is None:
+            raise CartError(_("This product is not available in this shop."))
+        return variant
+
+    def _check_stock(self, variant: Variant, quantity: int) -> None:
+        if variant.stock == 0:
+            raise CartError(_("Sorry, this item is sold out."))
+        if quantity > min(variant.stock, MAX_LINE_QUANTITY):
+            raise CartError(_("Only %(count)s available; please choose fewer.") % {"count": min(variant.stock, MAX_LINE_QUANTITY)})
+
+    async def add(self, variant_id: int, quantity: int) -> None:
+        variant = await self._sellable_variant(variant_id)
+        quantities = self.quantities()
+        wanted = quantities.get(variant_id, 0) + quantity
+        self._check_stock(variant, wanted)
+        quantities[variant_id] = wanted
+        self._save(quantities)
+
+    async def set_quantity(self, variant_id: int, quantity: int) -> None:
+        quantities = self.quantities()
+        if variant_id not in quantities:
+            raise CartError(_("This item is no longer in your cart."))
+        self._check_stock(await self._sellable_variant(variant_id), quantity)
+        quantities[variant_id] = quantity
+        self._save(quantities)
+
+    def remove(self, variant_id: int) -> None:
+        quantities = self.quantities()
+        quantities.pop(variant_id, None)
+        self._save(quantities)
+
+    def clear(self) -> None:
+        self._save({})
+
+    async def view(self) -> CartView:
+        """The cart priced from the database; lines whose product went away are left out."""
+        quantities = self.quantities()
+        lines: list[CartLine] = []
+        if quantities:
+            rows = await self.db_session.scalars(
+                select(Variant)
+                .where(Variant.id.in_(quantities))
+                .options(joinedload(Variant.product))
+                .order_by(Variant.id)
+            )
+            lines = [
+                CartLine(variant=variant, product=variant.product, quantity=quantities[variant.id])
+                for variant in rows
+                if variant.product.is_active
+            ]
+        subtotal = sum(line.line_total for line in lines)
+        return CartView(lines=lines, subtotal=subtotal, shipping=self.county.shipping_for(subtotal) if lines else 0)

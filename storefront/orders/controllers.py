@@ -1,0 +1,195 @@
+"""Checkout, order status pages and the Stripe webhook."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeAlias
+
+import stripe
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_503_SERVICE_UNAVAILABLE
+
+from storefront.cart.controllers import Cart, provide_cart
+from storefront.db import DbSession
+from storefront.i18n import current_language
+from storefront.i18n import gettext as _
+from storefront.orders import divisions
+from storefront.orders.forms import CheckoutForm
+from storefront.orders.mail import Mailer
+from storefront.orders.models import OrderStatus
+from storefront.orders.payments import PaymentGateway
+from storefront.orders.service import (
+    CheckoutService,
+    OrderService,
+    OutOfStockError,
+    PaymentEventService,
+    PaymentUnavailableError,
+)
+from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.web import shop_path
+
+FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Gateway: TypeAlias = NamedDependency[PaymentGateway]
+Orders: TypeAlias = NamedDependency[OrderService]
+MY_ORDERS_KEY = "orders"
+
+
+def provide_gateway(request: Request) -> PaymentGateway:
+    return request.app.state.payments
+
+
+def provide_mailer(request: Request) -> Mailer:
+    return request.app.state.mailer
+
+
+async def provide_orders(db_session: DbSession) -> OrderService:
+    return OrderService(db_session)
+
+
+def remember_order(request: Request, number: str) -> None:
+    """This visitor may see this order without looking it up again."""
+    request.session[MY_ORDERS_KEY] = [*request.session.get(MY_ORDERS_KEY, [])[-19:], number]
+
+
+def is_my_order(request: Request, number: str) -> bool:
+    return number in request.session.get(MY_ORDERS_KEY, [])
+
+
+class CheckoutController(Controller):
+    path = "/c/{county_slug:str}/checkout"
+    dependencies = {
+        "county": Provide(provide_county),
+        "cart": Provide(provide_cart),
+        "gateway": Provide(provide_gateway, sync_to_thread=False),
+        "orders": Provide(provide_orders),
+    }
+
+    def _form_page(self, county: CurrentCounty, cart_view: Any, form: CheckoutForm, *, error: str | None = None, status: int = 200) -> Template:
+        values = form.values
+        return Template(
+            "shop/checkout.html",
+            context={
+                "county": county,
+                "cart": cart_view,
+                "form": form,
+                "error": error,
+                "provinces": divisions.provinces(),
+                "cities": divisions.children(values.get("province")),
+                "districts": divisions.children(values.get("city")),
+            },
+            status_code=status,
+        )
+
+    @get("/", name="checkout:form")
+    async def form(self, request: Request, county: CurrentCounty, cart: Cart) -> Template | Redirect:
+        cart_view = await cart.view()
+        if cart_view.is_empty:
+            return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
+        return self._form_page(county, cart_view, CheckoutForm())
+
+    @get("/divisions", name="checkout:divisions")
+    async def division_options(
+        self, county: CurrentCounty, level: FromQuery[str], province: FromQuery[str] = "", city: FromQuery[str] = ""
+    ) -> Template:
+        """The city or district choices for the one chosen above it (HTMX)."""
+        options = divisions.children(city if level == "district" else province)
+        return Template("partials/division_options.html", context={"county": county, "options": options, "level": level})
+
+    @post("/", name="checkout:start")
+    async def start(
+        self, request: Request, county: CurrentCounty, cart: Cart, gateway: Gateway, data: FormData
+    ) -> Template | Redirect:
+        cart_view = await cart.view()
+        if cart_view.is_empty:
+            return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
+        form = CheckoutForm.parse(data)
+        if data.get("refresh") or not form.is_valid:
+            # "refresh" re-renders the linked choices for browsers without JavaScript.
+            return self._form_page(county, cart_view, form, status=200 if data.get("refresh") else HTTP_400_BAD_REQUEST)
+        checkout = CheckoutService(cart.db_session, county, gateway)
+        try:
+            order = await checkout.start(
+                cart_view, form, language=current_language.get(), base_url=str(request.base_url)
+            )
+        except OutOfStockError:
+            message = _("Some items in your cart have just sold out or run low. Please check the quantities.")
+            return self._form_page(county, await cart.view(), form, error=message, status=HTTP_409_CONFLICT)
+        except PaymentUnavailableError:
+            message = _("The payment service is not answering. Nothing was charged; please try again in a moment.")
+            return self._form_page(county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE)
+        remember_order(request, order.number)
+        return Redirect(order.stripe_checkout_url, status_code=303)
+
+    @get("/complete", name="checkout:complete")
+    async def complete(
+        self, request: HTMXRequest, county: CurrentCounty, cart: Cart, orders: Orders, order: Annotated[str, QueryParameter(name="order", max_length=32)]
+    ) -> Template:
+        """Back from Stripe: shows "confirming payment" and polls until the webhook has marked it paid."""
+        found = await orders.by_number(order) if is_my_order(request, order) else None
+        if found is None:
+            raise NotFoundException(detail="order not found")
+        if found.status == OrderStatus.PAID:
+            cart.clear()
+        template = "partials/order_progress.html" if request.htmx else "shop/checkout_complete.html"
+        return Template(template, context={"county": county, "order": found})
+
+    @get("/cancel", name="checkout:cancel")
+    async def cancel(
+        self, request: Request, county: CurrentCounty, cart: Cart, gateway: Gateway, orders: Orders, order: Annotated[str, QueryParameter(name="order", max_length=32)]
+    ) -> Redirect:
+        found = await orders.by_number(order) if is_my_order(request, order) else None
+        if found is not None:
+            await CheckoutService(cart.db_session, county, gateway).cancel(found)
+        return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
+
+
+class OrderController(Controller):
+    path = "/c/{county_slug:str}/orders"
+    dependencies = {"county": Provide(provide_county), "orders": Provide(provide_orders)}
+
+    @get("/", name="orders:lookup-form")
+    async def lookup_form(self, county: CurrentCounty) -> Template:
+        return Template("shop/order_lookup.html", context={"county": county, "values": {}})
+
+    @post("/", name="orders:lookup")
+    async def lookup(self, request: Request, county: CurrentCounty, orders: Orders, data: FormData) -> Template | Redirect:
+        number, contact = str(data.get("number", ""))[:32], str(data.get("contact", ""))[:254]
+        order = await orders.lookup(number, contact)
+        if order is None:
+            return Template(
+                "shop/order_lookup.html",
+                context={
+                    "county": county,
+                    "values": {"number": number, "contact": contact},
+                    "error": _("No order matches this number and email or mobile."),
+                },
+                status_code=HTTP_400_BAD_REQUEST,
+            )
+        remember_order(request, order.number)
+        return Redirect(shop_path(request, county.slug, f"/orders/{order.number}"), status_code=303)
+
+    @get("/{number:str}", name="orders:show")
+    async def show(self, request: Request, county: CurrentCounty, orders: Orders, number: FromPath[str]) -> Template:
+        if not is_my_order(request, number):
+            return Template("shop/order_lookup.html", context={"county": county, "values": {"number": number}})
+        order = await orders.by_number(number)
+        if order is None:
+            raise NotFoundException(detail="order not found")
+        return Template("shop/order.html", context={"county": county, "order": order})
+
+
+@post("/stripe/webhook", name="stripe:webhook", dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False), "mailer": Provide(provide_mailer, sync_to_thread=False)})
+async def stripe_webhook(request: Request, db_session: DbSession, gateway: Gateway, mailer: NamedDependency[Mailer]) -> Response[str]:
+    """Signed events from Stripe; anything unsigned, mis-signed or stale is refused with nothing written."""
+    payload = await request.body()
+    try:
+        event = gateway.verify_event(payload, request.headers.get("stripe-signature"))
+    except (ValueError, stripe.SignatureVerificationError):
+        return Response("invalid signature", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain")
+    processed = await PaymentEventService(db_session, gateway, mailer).handle(event)
+    return Response("ok" if processed else "duplicate", media_type="text/plain")

@@ -1,0 +1,68 @@
+"""Order emails, in the order's language: over SMTP (``SMTP_URL``), or as files in ``var/mail``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+from jinja2 import Environment
+
+from storefront.config import Settings
+from storefront.i18n import current_language
+from storefront.orders.models import Order
+from storefront.tenancy.models import County
+
+logger = logging.getLogger(__name__)
+SENDER = "shop@storefront.local"
+
+
+class Mailer:
+    def __init__(self, settings: Settings, templates: Environment) -> None:
+        self.smtp_url = settings.smtp_url
+        self.mail_dir = Path(settings.mail_dir)
+        self.templates = templates
+        self.public_url = settings.public_url.rstrip("/")
+
+    def order_paid_message(self, order: Order, county: County) -> EmailMessage:
+        token = current_language.set(order.language)
+        try:
+            status_url = f"{self.public_url}/c/{county.slug}/orders/{order.number}"
+            context = {"order": order, "county": county, "status_url": status_url}
+            subject = self.templates.get_template("mail/order_paid_subject.txt").render(context).strip()
+            body = self.templates.get_template("mail/order_paid.txt").render(context)
+            sender_name = county.t("name")
+        finally:
+            current_language.reset(token)
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = formataddr((sender_name, SENDER))
+        message["To"] = order.email
+        message["Message-ID"] = make_msgid(domain="storefront.local")
+        message.set_content(body)
+        return message
+
+    async def send(self, message: EmailMessage) -> None:
+        """Deliver; a failure is logged, never raised, so it cannot undo a payment."""
+        try:
+            if self.smtp_url:
+                parts = urlsplit(self.smtp_url)
+                await aiosmtplib.send(
+                    message,
+                    hostname=parts.hostname or "localhost",
+                    port=parts.port or (465 if parts.scheme == "smtps" else 25),
+                    username=unquote(parts.username) if parts.username else None,
+                    password=unquote(parts.password) if parts.password else None,
+                    use_tls=parts.scheme == "smtps",
+                    timeout=10,
+                )
+            else:
+                self.mail_dir.mkdir(parents=True, exist_ok=True)
+                name = f"{time.time_ns()}-{message['To'].replace('@', '_at_')}.eml"
+                (self.mail_dir / name).write_bytes(bytes(message))
+        except (aiosmtplib.SMTPException, OSError):
+            logger.exception("could not send mail to %s", message["To"])

@@ -1,0 +1,111 @@
+"""Orders, their lines and status history, and the Stripe events already processed."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.db import Base, TenantScoped
+from storefront.i18n import N_, Localized, gettext
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: N_("Awaiting payment"),
+    OrderStatus.PAID: N_("Paid"),
+    OrderStatus.SHIPPED: N_("Shipped"),
+    OrderStatus.DELIVERED: N_("Delivered"),
+    OrderStatus.EXPIRED: N_("Expired (not paid in time)"),
+    OrderStatus.CANCELLED: N_("Cancelled"),
+    OrderStatus.REFUNDED: N_("Refunded"),
+}
+
+
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS.get(status, status))
+
+
+class OrderLine(Localized, TenantScoped, Base):
+    """What was bought, with name and price copied at checkout so later edits don't rewrite history."""
+
+    __tablename__ = "order_lines"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"), index=True)
+    product_name_zh: Mapped[str] = mapped_column(String(200))
+    product_name_en: Mapped[str] = mapped_column(String(200), default="")
+    variant_label_zh: Mapped[str] = mapped_column(String(100))
+    variant_label_en: Mapped[str] = mapped_column(String(100), default="")
+    sku: Mapped[str] = mapped_column(String(64))
+    unit_price: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(TenantScoped, Base):
+    """One entry of an order's status history."""
+
+    __tablename__ = "order_events"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Order(TenantScoped, Base):
+    __tablename__ = "orders"
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING_PAYMENT, index=True)
+    language: Mapped[str] = mapped_column(String(5), default="zh")
+    email: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(50))
+    mobile: Mapped[str] = mapped_column(String(11))
+    province: Mapped[str] = mapped_column(String(30))
+    city: Mapped[str] = mapped_column(String(30))
+    district: Mapped[str] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(6), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    subtotal: Mapped[int] = mapped_column(Integer)
+    shipping_fee: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    amount_refunded: Mapped[int] = mapped_column(Integer, default=0)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
+    stripe_checkout_url: Mapped[str | None] = mapped_column(Text, default=None)
+    stripe_payment_intent: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
+    checkout_expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    paid_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
+    tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
+
+    lines: Mapped[list[OrderLine]] = relationship(lazy="raise", order_by=OrderLine.id)
+    events: Mapped[list[OrderEvent]] = relationship(lazy="raise", order_by=OrderEvent.id)
+
+
+class StripeEvent(Base):
+    """A webhook event already processed; the unique id makes a repeated delivery a no-op."""
+
+    __tablename__ = "stripe_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(100))

@@ -1,0 +1,336 @@
+"""Checkout, the order lifecycle and payment events.
+
+Every status change is a conditional UPDATE (``... WHERE status IN (...)``): whoever changes the
+row first wins and does the side effects (stock, email) exactly once, however many webhooks,
+redirects and sweeper runs race for the same order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+import uuid
+from typing import Any
+
+import stripe
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storefront.cart.service import CartView
+from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.orders import stock
+from storefront.orders.forms import CheckoutForm
+from storefront.orders.mail import Mailer
+from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus, StripeEvent
+from storefront.orders.payments import PaymentGateway
+from storefront.tenancy.models import County
+
+logger = logging.getLogger(__name__)
+
+NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+RELEASABLE = (OrderStatus.PENDING_PAYMENT,)
+PAYABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+
+
+class CheckoutError(Exception):
+    """Checkout could not start; nothing was charged and no stock stays held."""
+
+
+class OutOfStockError(CheckoutError):
+    def __init__(self, variant_ids: list[int]) -> None:
+        super().__init__("out of stock")
+        self.variant_ids = variant_ids
+
+
+class PaymentUnavailableError(CheckoutError):
+    pass
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def new_order_number(county: County, now: datetime.datetime) -> str:
+    """Readable over the phone: county prefix, date, and six characters without 0/O or 1/I."""
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+    return f"{county.slug[:2].upper()}{now:%y%m%d}{suffix}"
+
+
+async def change_status(
+    session: AsyncSession, order: Order, allowed_from: tuple[str, ...], to: str, note: str = "", **values: Any
+) -> bool:
+    """Move ``order`` to ``to`` if it is still in one of ``allowed_from``; True when this call did it."""
+    result = await session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(allowed_from))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    session.add(OrderEvent(county_id=order.county_id, order_id=order.id, status=to, note=note))
+    await session.flush()
+    await session.refresh(order)
+    return True
+
+
+async def release_hold(session: AsyncSession, order: Order, to: str, note: str) -> bool:
+    """Expire or cancel a pending order and give its stock back, once."""
+    if not await change_status(session, order, RELEASABLE, to, note):
+        return False
+    await stock.release(session, order.id)
+    return True
+
+
+class CheckoutService:
+    def __init__(self, db_session: AsyncSession, county: County, gateway: PaymentGateway) -> None:
+        self.db_session = db_session
+        self.county = county
+        self.gateway = gateway
+
+    async def start(
+        self, cart: CartView, form: CheckoutForm, *, language: str, base_url: str, referral_code: str | None = None
+    ) -> Order:
+        """Hold the stock, record the pending order, and open a Stripe Checkout Session for it."""
+        now = utcnow()
+        session = self.db_session
+        # End the read transaction so the stock UPDATE is the first statement of the write one
+        # (on SQLite that takes the write lock up front instead of failing to upgrade a read lock).
+        await session.commit()
+        short = await stock.hold(session, {line.variant.id: line.quantity for line in cart.lines})
+        if short:
+            await session.rollback()
+            raise OutOfStockError(short)
+        province, city, district = form.names
+        order = Order(
+            county_id=self.county.id,
+            number=new_order_number(self.county, now),
+            language=language,
+            email=form.values["email"],
+            recipient=form.values["recipient"],
+            mobile=form.values["mobile"],
+            province=province,
+            city=city,
+            district=district,
+            address=form.values["address"],
+            postal_code=form.values["postal_code"],
+            note=form.values["note"],
+            currency=self.county.currency,
+            subtotal=cart.subtotal,
+            shipping_fee=cart.shipping,
+            total=cart.total,
+            idempotency_key=str(uuid.uuid4()),
+            referral_code=referral_code,
+            lines=[
+                OrderLine(
+                    county_id=self.county.id,
+                    variant_id=line.variant.id,
+                    product_name_zh=line.product.name_zh,
+                    product_name_en=line.product.name_en,
+                    variant_label_zh=line.variant.label_zh,
+                    variant_label_en=line.variant.label_en,
+                    sku=line.variant.sku,
+                    unit_price=line.variant.price,
+                    quantity=line.quantity,
+                )
+                for line in cart.lines
+            ],
+            events=[OrderEvent(county_id=self.county.id, status=OrderStatus.PENDING_PAYMENT)],
+        )
+        session.add(order)
+        await session.commit()
+        shop = f"{base_url.rstrip('/')}/c/{self.county.slug}"
+        try:
+            checkout = await self.gateway.create_checkout_session(
+                order,
+                self.county,
+                success_url=f"{shop}/checkout/complete?order={order.number}&session_id={{CHECKOUT_SESSION_ID}}",
+                cancel_url=f"{shop}/checkout/cancel?order={order.number}",
+                now=now,
+            )
+        except stripe.StripeError as error:
+            logger.warning("checkout session for %s failed: %s", order.number, error)
+            await release_hold(session, order, OrderStatus.CANCELLED, "payment service unavailable")
+            await session.commit()
+            raise PaymentUnavailableError(str(error)) from error
+        order.stripe_session_id = checkout.id
+        order.stripe_checkout_url = checkout.url
+        order.checkout_expires_at = datetime.datetime.fromtimestamp(checkout.expires_at, datetime.UTC)
+        await session.commit()
+        return order
+
+    async def cancel(self, order: Order) -> bool:
+        """The shopper left Stripe's page: close the session there first, then give the stock back."""
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            return False
+        if order.stripe_session_id:
+            checkout = await self.gateway.retrieve_session(order.stripe_session_id)
+            if checkout.status == "complete":
+                return False  # paid after all; the webhook fulfils it
+            if checkout.status == "open":
+                await self.gateway.expire_session(order.stripe_session_id)
+        released = await release_hold(self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper")
+        await self.db_session.commit()
+        return released
+
+
+class OrderService:
+    def __init__(self, db_session: AsyncSession) -> None:
+        self.db_session = db_session
+
+    async def by_number(self, number: str) -> Order | None:
+        return await self.db_session.scalar(
+            select(Order)
+            .where(Order.number == number)
+            .options(selectinload(Order.lines), selectinload(Order.events))
+        )
+
+    async def lookup(self, number: str, contact: str) -> Order | None:
+        """An order for whoever knows its number and its email or mobile."""
+        order = await self.by_number(number.strip().upper())
+        contact = contact.strip().replace(" ", "")
+        if order is None or not contact:
+            return None
+        if contact.lower() == order.email.lower() or contact == order.mobile:
+            return order
+        return None
+
+
+class PaymentEventService:
+    """Applies Stripe events to orders; safe against repeats, reordering and races."""
+
+    def __init__(self, db_session: AsyncSession, gateway: PaymentGateway, mailer: Mailer) -> None:
+        self.db_session = db_session
+        self.gateway = gateway
+        self.mailer = mailer
+        self._newly_paid: list[int] = []
+
+    async def commit(self) -> None:
+        """Commit, then send one confirmation for each order this service moved to paid."""
+        await self.db_session.commit()
+        paid, self._newly_paid = self._newly_paid, []
+        for order_id in paid:
+            order = await self.db_session.scalar(
+                select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
+            )
+            county = await self.db_session.get(County, order.county_id)
+            await self.mailer.send(self.mailer.order_paid_message(order, county))
+
+    async def handle(self, event: stripe.Event) -> bool:
+        """Apply one event; False when it was already applied (a repeated delivery)."""
+        session = self.db_session
+        scope_to_all_counties(session)  # an event names no county: find the order first
+        session.add(StripeEvent(event_id=event.id, type=event.type))
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            return False
+        data = event.data.object
+        if event.type.startswith("checkout.session."):
+            order = await self._order_for(Order.stripe_session_id == data["id"])
+            if order is not None:
+                await self._apply_session_event(order, event.type, data)
+        elif event.type == "charge.refunded":
+            order = await self._order_for(Order.stripe_payment_intent == data.get("payment_intent"))
+            if order is not None:
+                await self._record_refund(order, data)
+        await self.commit()
+        return True
+
+    async def _order_for(self, condition: Any) -> Order | None:
+        order = await self.db_session.scalar(select(Order).where(condition))
+        if order is not None:
+            scope_to_county(self.db_session, order.county_id)
+        return order
+
+    async def _apply_session_event(self, order: Order, event_type: str, checkout: Any) -> None:
+        if event_type in {"checkout.session.completed", "checkout.session.async_payment_succeeded"}:
+            if checkout.get("payment_status") in {"paid", "no_payment_required"}:
+                await self.mark_paid(order, checkout)
+            else:
+                await self._note(order, "payment started; waiting for the payment method to confirm")
+        elif event_type == "checkout.session.async_payment_failed":
+            await release_hold(self.db_session, order, OrderStatus.CANCELLED, "payment failed")
+        elif event_type == "checkout.session.expired":
+            await release_hold(self.db_session, order, OrderStatus.EXPIRED, "checkout session expired")
+
+    async def mark_paid(self, order: Order, checkout: Any) -> bool:
+        """Fulfil a paid session once, if it paid exactly this order's total in its currency."""
+        amount, currency = checkout.get("amount_total"), str(checkout.get("currency") or "")
+        if amount != order.total or currency.lower() != order.currency.lower():
+            await self._flag(order, f"paid {amount} {currency.upper()}, order total {order.total} {order.currency}")
+            return False
+        values = {"paid_at": utcnow(), "stripe_payment_intent": checkout.get("payment_intent")}
+        paid = False
+        if order.status == OrderStatus.PENDING_PAYMENT:
+            paid = await change_status(self.db_session, order, RELEASABLE, OrderStatus.PAID, "payment received", **values)
+        elif order.status in PAYABLE:
+            # The hold was already given back (cancel, lost event): take the stock again if it is there.
+            if await stock.hold(self.db_session, await stock.lines_of(self.db_session, order.id)):
+                await self._flag(order, "paid after its stock hold was released and the stock is gone: refund or restock")
+                return False
+            paid = await change_status(self.db_session, order, PAYABLE, OrderStatus.PAID, "payment received late", **values)
+        if paid:
+            self._newly_paid.append(order.id)
+        return paid
+
+    async def _record_refund(self, order: Order, charge: Any) -> None:
+        refunded = int(charge.get("amount_refunded") or 0)
+        if refunded <= order.amount_refunded:
+            return
+        await self.db_session.execute(
+            update(Order).where(Order.id == order.id).values(amount_refunded=refunded).execution_options(synchronize_session=False)
+        )
+        note = f"refunded {refunded} of {order.total}"
+        if refunded >= order.total:
+            await change_status(self.db_session, order, (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED), OrderStatus.REFUNDED, note)
+        else:
+            await self._note(order, note)
+
+    async def _flag(self, order: Order, reason: str) -> None:
+        await self.db_session.execute(
+            update(Order).where(Order.id == order.id).values(payment_flag=reason).execution_options(synchronize_session=False)
+        )
+        await self._note(order, f"flagged: {reason}")
+        logger.warning("order %s flagged: %s", order.number, reason)
+
+    async def _note(self, order: Order, note: str) -> None:
+        self.db_session.add(OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note))
+        await self.db_session.flush()
+
+
+async def release_expired(
+    db_session: AsyncSession, gateway: PaymentGateway, mailer: Mailer, now: datetime.datetime | None = None
+) -> list[str]:
+    """Settle pending orders whose Checkout Session has expired but whose event never came.
+
+    Asks Stripe for each session's real state: a paid one is fulfilled, anything else is
+    expired there and its stock released here. Returns the order numbers it settled.
+    """
+    now = now or utcnow()
+    scope_to_all_counties(db_session)
+    overdue = (
+        await db_session.scalars(
+            select(Order).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.checkout_expires_at < now).limit(200)
+        )
+    ).all()
+    events = PaymentEventService(db_session, gateway, mailer)
+    settled = []
+    for order in overdue:
+        checkout = await gateway.retrieve_session(order.stripe_session_id) if order.stripe_session_id else None
+        scope_to_county(db_session, order.county_id)
+        if checkout is not None and checkout.status == "complete" and checkout.payment_status == "paid":
+            changed = await events.mark_paid(order, checkout)
+        else:
+            if checkout is not None and checkout.status == "open":
+                await gateway.expire_session(order.stripe_session_id)
+            changed = await release_hold(db_session, order, OrderStatus.EXPIRED, "checkout session expired (sweeper)")
+        await events.commit()
+        scope_to_all_counties(db_session)
+        if changed:
+            settled.append(order.number)
+    return settled

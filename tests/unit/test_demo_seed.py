@@ -1,0 +1,176 @@
+"""The demo seed: idempotent, complete, and written through the tenant scoping."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+import pytest_asyncio
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import selectinload
+
+from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
+from storefront.db import Base, import_models, scope_to_all_counties, scope_to_county
+from storefront.demo import seed_demo
+from storefront.demo.images import PRODUCT_SIZE, product_image
+from storefront.tenancy.models import County
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
+
+# The tests share one seeded database, made once for the module.
+in_module_loop = pytest.mark.asyncio(loop_scope="module")
+
+MODELS = (County, Category, Producer, Product, ProductImage, Variant)
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Seeded:
+    session: AsyncSession
+    media_dir: Path
+    first_run: bool
+
+
+async def _row_counts(session: AsyncSession) -> dict[str, int]:
+    scope_to_all_counties(session)
+    return {
+        model.__name__: await session.scalar(select(func.count()).select_from(model))
+        for model in MODELS
+    }
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def seeded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Seeded]:
+    folder = tmp_path_factory.mktemp("demo")
+    engine = create_async_engine(f"sqlite+aiosqlite:///{folder / 'demo.db'}")
+    import_models()
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        first_run = await seed_demo(session, folder / "media")
+        yield Seeded(session, folder / "media", first_run)
+    await engine.dispose()
+
+
+async def _counties(session: AsyncSession) -> list[County]:
+    scope_to_all_counties(session)
+    return list(await session.scalars(select(County).order_by(County.id)))
+
+
+async def _products(session: AsyncSession, county: County) -> list[Product]:
+    scope_to_county(session, county.id)
+    query = select(Product).options(selectinload(Product.variants), selectinload(Product.images))
+    return list(await session.scalars(query))
+
+
+@in_module_loop
+async def test_second_run_creates_nothing(seeded: Seeded) -> None:
+    before = await _row_counts(seeded.session)
+
+    assert seeded.first_run is True
+    assert await seed_demo(seeded.session, seeded.media_dir) is False
+    assert await _row_counts(seeded.session) == before
+
+
+@in_module_loop
+async def test_counties_in_several_provinces_with_their_brand(seeded: Seeded) -> None:
+    counties = await _counties(seeded.session)
+
+    assert len(counties) >= 3
+    assert len({county.province_zh for county in counties}) >= 2
+    for county in counties:
+        assert SLUG.match(county.slug)
+        assert county.tagline_zh
+        assert county.tagline_en
+        assert "\n\n" in county.story_zh
+        assert "\n\n" in county.story_en
+        assert _contrast_with_white(county.primary_color) >= 4.5, county.slug
+        assert (seeded.media_dir / county.logo_path).is_file()
+        assert county.free_shipping_threshold > county.shipping_fee > 0
+
+
+@in_module_loop
+async def test_each_county_has_producers_and_a_full_catalog(seeded: Seeded) -> None:
+    for county in await _counties(seeded.session):
+        scope_to_county(seeded.session, county.id)
+        producers = list(await seeded.session.scalars(select(Producer)))
+        categories = list(await seeded.session.scalars(select(Category)))
+        products = await _products(seeded.session, county)
+
+        assert len(producers) >= 5
+        assert {producer.kind for producer in producers} == {"farmer", "coop"}
+        assert all((seeded.media_dir / producer.photo_path).is_file() for producer in producers)
+        assert 3 <= len(categories) <= 5
+        assert len(products) >= 12
+        for product in products:
+            assert SLUG.match(product.slug)
+            assert product.origin_zh
+            assert product.description_zh
+            assert 1 <= len(product.variants) <= 3
+            assert 1 <= len(product.images) <= 3
+            assert all((seeded.media_dir / image.path).is_file() for image in product.images)
+        skus = [variant.sku for product in products for variant in product.variants]
+        assert len(skus) == len(set(skus))
+        assert any(variant.stock == 0 for product in products for variant in product.variants)
+        assert any(
+            all(variant.stock == 0 for variant in product.variants) for product in products
+        ), county.slug
+        assert any(variant.stock > 0 for product in products for variant in product.variants)
+
+
+@in_module_loop
+async def test_raohe_sells_black_bee_honey_and_pine_nuts(seeded: Seeded) -> None:
+    raohe = next(county for county in await _counties(seeded.session) if county.slug == "raohe")
+    products = await _products(seeded.session, raohe)
+
+    honey = [product for product in products if "蜂蜜" in product.name_zh]
+    assert honey
+    assert all("honey" in product.name_en.lower() for product in honey)
+    assert any("松子" in product.name_zh for product in products)
+
+
+@in_module_loop
+async def test_some_english_is_left_for_the_chinese_fallback(seeded: Seeded) -> None:
+    scope_to_all_counties(seeded.session)
+    untranslated = await seeded.session.scalar(
+        select(func.count()).select_from(Producer).where(Producer.story_en == "")
+    )
+
+    assert untranslated >= 1
+
+
+@in_module_loop
+async def test_pictures_are_small_and_in_the_right_place(seeded: Seeded) -> None:
+    raohe = next(county for county in await _counties(seeded.session) if county.slug == "raohe")
+    products = await _products(seeded.session, raohe)
+    honey = next(product for product in products if product.slug == "linden-honey")
+
+    assert raohe.logo_path == "counties/raohe/logo.png"
+    assert honey.images[0].path == "counties/raohe/products/linden-honey-1.jpg"
+    with Image.open(seeded.media_dir / honey.images[0].path) as picture:
+        assert picture.size == PRODUCT_SIZE
+    suffixes = {path.suffix for path in (seeded.media_dir / "counties").rglob("*.*")}
+    assert suffixes == {".jpg", ".png"}
+
+
+def test_pictures_are_deterministic() -> None:
+    picture = {"motif": "nuts", "number": 3, "primary": "#1d4e5f", "accent": "#f2a900"}
+
+    first = product_image("红松开口松子", "Roasted Korean pine nuts", **picture)
+    again = product_image("红松开口松子", "Roasted Korean pine nuts", **picture)
+
+    assert first == again
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on ``colour``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
