@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from advanced_alchemy.config import AlembicAsyncConfig
-from advanced_alchemy.extensions.litestar import EngineConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
@@ -87,13 +87,20 @@ def _stores(settings: Settings) -> dict[str, Store]:
     return {"sessions": FileStore(settings.session_dir, create_directories=True), "response_cache": MemoryStore()}
 
 
+def _connect_args(settings: Settings) -> dict[str, object]:
+    """SQLite waits for a concurrent writer instead of failing at once."""
+    return {"timeout": 30} if settings.database_url.startswith("sqlite") else {}
+
+
 def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """The database settings shared by the app, the CLI and the migrations."""
     return SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         before_send_handler="autocommit",
         session_dependency_key="db_session",
-        engine_config=EngineConfig(echo=settings.database_echo),
+        engine_config=EngineConfig(echo=settings.database_echo, connect_args=_connect_args(settings)),
+        # Checkout commits mid-request (stock first, then the order); keep loaded rows usable.
+        session_config=AsyncSessionConfig(expire_on_commit=False),
         alembic_config=AlembicAsyncConfig(
             script_config=str(PROJECT_ROOT / "alembic.ini"),
             script_location=str(PROJECT_ROOT / "migrations"),

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from storefront.app import create_app
 from storefront.config import Settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.mailbox import Mailbox
 from tests.support.postgres import throwaway_postgres
+from tests.support.stripe_sandbox import WebhookReceiver, running_sandbox
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -49,8 +51,30 @@ async def database_url(backend: str, database_pools: dict) -> str:
     return await database_pools[backend].migrated()
 
 
+@pytest.fixture(scope="session")
+def stripe_events() -> Iterator[WebhookReceiver]:
+    """Where the sandbox delivers its signed webhooks; tests pass them on to the app."""
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="session")
+def stripe_sandbox(stripe_events: WebhookReceiver) -> Iterator[str]:
+    with running_sandbox(stripe_events) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, tmp_path: Path, stripe_sandbox: str, stripe_events: WebhookReceiver, mailbox: Mailbox) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key="test-secret",
@@ -59,6 +83,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         session_dir=tmp_path / "sessions",
         base_domain="shop.test",
         page_cache_seconds=0,
+        stripe_secret_key="sk_test_storefront",
+        stripe_api_base=stripe_sandbox,
+        stripe_webhook_secret=stripe_events.secret,
+        smtp_url=mailbox.url,
+        public_url="http://testserver.local",
     )
 
 

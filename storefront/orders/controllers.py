@@ -183,7 +183,7 @@ class OrderController(Controller):
         return Template("shop/order.html", context={"county": county, "order": order})
 
 
-@post("/stripe/webhook", name="stripe:webhook", dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False), "mailer": Provide(provide_mailer, sync_to_thread=False)})
+@post("/stripe/webhook", name="stripe:webhook", status_code=200, dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False), "mailer": Provide(provide_mailer, sync_to_thread=False)})
 async def stripe_webhook(request: Request, db_session: DbSession, gateway: Gateway, mailer: NamedDependency[Mailer]) -> Response[str]:
     """Signed events from Stripe; anything unsigned, mis-signed or stale is refused with nothing written."""
     payload = await request.body()

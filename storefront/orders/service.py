@@ -229,7 +229,7 @@ class PaymentEventService:
         except IntegrityError:
             await session.rollback()
             return False
-        data = event.data.object
+        data = event.data.object.to_dict()
         if event.type.startswith("checkout.session."):
             order = await self._order_for(Order.stripe_session_id == data["id"])
             if order is not None:
@@ -324,7 +324,7 @@ async def release_expired(
         checkout = await gateway.retrieve_session(order.stripe_session_id) if order.stripe_session_id else None
         scope_to_county(db_session, order.county_id)
         if checkout is not None and checkout.status == "complete" and checkout.payment_status == "paid":
-            changed = await events.mark_paid(order, checkout)
+            changed = await events.mark_paid(order, checkout.to_dict())
         else:
             if checkout is not None and checkout.status == "open":
                 await gateway.expire_session(order.stripe_session_id)

@@ -28,7 +28,7 @@ class County(Localized, Base):
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     shipping_fee: Mapped[int] = mapped_column(Integer, default=1000)
-    free_shipping_threshold: Mapped[int | None] = mapped_column(Integer, default=9900)
+    free_shipping_threshold: Mapped[int | None] = mapped_column(Integer, default=None)
 
     def shipping_for(self, subtotal: int) -> int:
         """Flat shipping fee, free from the county's threshold up (amounts in fen)."""

@@ -1,0 +1,120 @@
+"""The cart: per county, priced from the database, refusing bad changes without losing anything."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storefront.catalog.models import Product, Variant
+from storefront.db import scope_to_county
+from tests.support.factories import make_catalog, make_county
+from tests.support.shopper import Shopper
+
+
+@pytest.fixture
+async def shop(session_maker):
+    async with session_maker() as session:
+        raohe = await make_county(session, "raohe", shipping_fee=1000, free_shipping_threshold=20000)
+        products = await make_catalog(session, raohe, products=2)
+        guzhang = await make_county(session, "guzhang")
+        other = await make_catalog(session, guzhang, products=1, category_slug="tea")
+        variants = {}
+        for county, items in ((raohe, products), (guzhang, other)):
+            scope_to_county(session, county.id)
+            variants[county.slug] = (await session.scalars(select(Variant).order_by(Variant.id))).all()
+        await session.commit()
+    return raohe, variants
+
+
+def line_count(html: str) -> int:
+    return html.count('class="cart-line"')
+
+
+async def test_add_change_and_remove_with_totals(client, shop):
+    _, variants = shop
+    jar, small = variants["raohe"][0], variants["raohe"][1]  # ¥68.00 and ¥38.80
+    shopper = Shopper(client, "raohe")
+    assert (await shopper.add(jar.id, 2)).status_code == 303
+    await shopper.add(small.id, 1)
+    cart = await client.get("/c/raohe/cart")
+    assert line_count(cart.text) == 2
+    assert "¥136.00" in cart.text and "¥174.80" in cart.text  # line total, subtotal
+    assert "¥10.00" in cart.text and "¥184.80" in cart.text  # shipping, total
+    await shopper.post(f"/cart/items/{jar.id}", {"quantity": "3"})
+    cart = await client.get("/c/raohe/cart")
+    assert "¥204.00" in cart.text and "¥242.80" in cart.text
+    assert "免运费" in cart.text  # above the free-shipping threshold
+    await shopper.post(f"/cart/items/{small.id}/delete", {})
+    cart = await client.get("/c/raohe/cart")
+    assert line_count(cart.text) == 1 and "¥204.00" in cart.text
+
+
+async def test_htmx_actions_answer_with_partials_and_the_header_count(client, shop):
+    _, variants = shop
+    shopper = Shopper(client, "raohe")
+    added = await shopper.add(variants["raohe"][0].id, 2, **{"HX-Request": "true"})
+    assert added.status_code == 200
+    assert "<html" not in added.text
+    assert 'id="cart-count"' in added.text and 'hx-swap-oob="true"' in added.text and ">2</span>" in added.text
+    changed = await shopper.post(f"/cart/items/{variants['raohe'][0].id}", {"quantity": "4"}, **{"HX-Request": "true"})
+    assert changed.status_code == 200 and "<html" not in changed.text
+    assert "¥272.00" in changed.text
+    count = await client.get("/c/raohe/cart/count")
+    assert ">4</span>" in count.text
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [("0", "至少为 1"), ("-1", "整数"), ("1.5", "整数"), ("abc", "整数"), ("21", "仅剩 20 件")],
+)
+async def test_bad_quantities_are_refused_and_the_cart_is_unchanged(client, shop, quantity, message):
+    _, variants = shop
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants["raohe"][0].id, 1)
+    refused = await shopper.add(variants["raohe"][0].id, quantity)
+    assert refused.status_code == 400
+    assert message in refused.text
+    changed = await shopper.post(f"/cart/items/{variants['raohe'][0].id}", {"quantity": quantity})
+    assert changed.status_code == 400 and message in changed.text
+    cart = await client.get("/c/raohe/cart")
+    assert line_count(cart.text) == 1 and 'value="1"' in cart.text
+
+
+async def test_an_htmx_refusal_is_a_4xx_partial_with_the_message(client, shop):
+    _, variants = shop
+    refused = await Shopper(client, "raohe").add(variants["raohe"][0].id, "x", **{"HX-Request": "true"})
+    assert refused.status_code == 422
+    assert "整数" in refused.text and "<html" not in refused.text
+
+
+async def test_variants_of_another_county_or_inactive_products_are_refused(client, shop, session_maker):
+    raohe, variants = shop
+    shopper = Shopper(client, "raohe")
+    foreign = await shopper.add(variants["guzhang"][0].id, 1)
+    assert foreign.status_code == 400 and "本店没有这件商品" in foreign.text
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        product = await session.get(Product, variants["raohe"][0].product_id)
+        product.is_active = False
+        await session.commit()
+    inactive = await shopper.add(variants["raohe"][0].id, 1)
+    assert inactive.status_code == 400
+    assert line_count((await client.get("/c/raohe/cart")).text) == 0
+
+
+async def test_carts_of_two_shops_never_mix(client, shop):
+    _, variants = shop
+    await Shopper(client, "raohe").add(variants["raohe"][0].id, 1)
+    await Shopper(client, "guzhang").add(variants["guzhang"][0].id, 2)
+    raohe_cart = (await client.get("/c/raohe/cart")).text
+    guzhang_cart = (await client.get("/c/guzhang/cart")).text
+    assert line_count(raohe_cart) == 1 and 'value="1"' in raohe_cart
+    assert line_count(guzhang_cart) == 1 and 'value="2"' in guzhang_cart
+
+
+async def test_a_post_without_the_csrf_token_is_refused(client, shop):
+    _, variants = shop
+    await client.get("/c/raohe/cart")
+    response = await client.post("/c/raohe/cart/items", data={"variant_id": variants["raohe"][0].id, "quantity": 1})
+    assert response.status_code == 403
+    assert line_count((await client.get("/c/raohe/cart")).text) == 0

@@ -1,0 +1,232 @@
+"""Checkout end to end against the Stripe sandbox: holds, payment, cancel, expiry, contention."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from storefront.cart.service import CartService
+from storefront.catalog.models import Variant
+from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.orders.forms import CheckoutForm
+from storefront.orders.models import Order, OrderEvent
+from storefront.orders.payments import PaymentGateway
+from storefront.orders.service import CheckoutService, OutOfStockError, release_expired
+from tests.support.factories import make_catalog, make_county
+from tests.support.shopper import ADDRESS, Shopper, order_number_of, session_id_of
+from tests.support.stripe_flow import deliver, pay_and_deliver, press
+
+
+@pytest.fixture
+async def raohe(session_maker):
+    async with session_maker() as session:
+        county = await make_county(session, "raohe", name_zh="饶河县", shipping_fee=1000, free_shipping_threshold=None)
+        await make_catalog(session, county, products=2)
+        scope_to_county(session, county.id)
+        variants = (await session.scalars(select(Variant).order_by(Variant.id))).all()
+        await session.commit()
+    return county, variants
+
+
+def unique_email() -> str:
+    return f"buyer-{uuid.uuid4().hex[:8]}@example.cn"
+
+
+async def stock_of(session_maker, county_id: int, variant_id: int) -> int:
+    async with session_maker() as session:
+        scope_to_county(session, county_id)
+        return await session.scalar(select(Variant.stock).where(Variant.id == variant_id))
+
+
+async def order_by_number(session_maker, number: str) -> Order:
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        return await session.scalar(select(Order).where(Order.number == number))
+
+
+async def paid_events(session_maker, order: Order) -> int:
+    async with session_maker() as session:
+        scope_to_county(session, order.county_id)
+        return await session.scalar(
+            select(func.count()).select_from(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.status == "paid")
+        )
+
+
+async def test_a_paid_checkout_holds_stock_pays_and_sends_one_email(settings, client, raohe, session_maker, stripe_sandbox, stripe_events, mailbox):
+    county, variants = raohe
+    jar, small = variants[0], variants[1]
+    shopper = Shopper(client, "raohe")
+    await shopper.add(jar.id, 2)
+    await shopper.add(small.id, 1)
+    email = unique_email()
+    redirect = await shopper.checkout(email)
+    session_id = session_id_of(redirect)
+    assert redirect.headers["location"].startswith(stripe_sandbox)
+    assert await stock_of(session_maker, county.id, jar.id) == 18  # held at checkout
+    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    assert checkout.amount_total == 2 * 6800 + 3880 + 1000
+    assert checkout.currency == "cny"
+
+    completed = await pay_and_deliver(client, stripe_sandbox, stripe_events, session_id)
+    number = completed.event["data"]["object"]["client_reference_id"]
+    order = await order_by_number(session_maker, number)
+    assert order.status == "paid" and order.total == 2 * 6800 + 3880 + 1000
+    assert order.province == "黑龙江省" and order.city == "哈尔滨市" and order.district == "道里区"
+    [message] = mailbox.wait_for(email)
+    assert number in message["Subject"] and "已付款" in message["Subject"]
+    assert "¥184.80" in message.get_content()
+    assert await stock_of(session_maker, county.id, jar.id) == 18  # paid: the hold became the sale
+
+    page = await client.get(f"/c/raohe/checkout/complete?order={number}")
+    assert "已收到付款" in page.text and number in page.text
+    assert "购物车是空的" in (await client.get("/c/raohe/cart")).text
+
+
+async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(client, raohe, stripe_sandbox, stripe_events):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    returned = await press(stripe_sandbox, session_id)
+    return_url = returned.headers["location"]
+    number = order_number_of(return_url)
+    waiting = await client.get(return_url.replace("http://testserver.local", ""))
+    assert "正在确认您的付款" in waiting.text and 'hx-trigger="every 2s"' in waiting.text
+    [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+    await deliver(client, completed)
+    polled = await client.get(f"/c/raohe/checkout/complete?order={number}", headers={"HX-Request": "true"})
+    assert "<html" not in polled.text and "已收到付款" in polled.text and "every 2s" not in polled.text
+
+
+async def test_cancel_gives_the_stock_back_and_keeps_the_cart(client, raohe, session_maker, stripe_sandbox, stripe_events):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 3)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    assert await stock_of(session_maker, county.id, variants[0].id) == 17
+    cancelled = await press(stripe_sandbox, session_id, "cancel")
+    back = await client.get(cancelled.headers["location"].replace("http://testserver.local", ""), follow_redirects=True)
+    assert "付款已取消" in back.text and 'value="3"' in back.text
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20
+    [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
+    assert (await deliver(client, expired)).status_code == 200
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20  # released once only
+
+
+async def test_an_expired_session_gives_the_stock_back(client, raohe, session_maker, stripe_sandbox, stripe_events):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 4)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    async with httpx.AsyncClient(base_url=stripe_sandbox) as sandbox:
+        assert (await sandbox.post(f"/sandbox/sessions/{session_id}/lapse")).status_code == 200
+    [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
+    await deliver(client, expired)
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20
+    order = await order_by_number(session_maker, expired.event["data"]["object"]["client_reference_id"])
+    assert order.status == "expired"
+
+
+async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(settings, client, raohe, session_maker, stripe_sandbox):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 5)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    assert await stock_of(session_maker, county.id, variants[0].id) == 15
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=31)
+    async with session_maker() as session:
+        settled = await release_expired(session, PaymentGateway(settings), client.app.state.mailer, now=later)
+    assert len(settled) == 1
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20
+    assert (await order_by_number(session_maker, settled[0])).status == "expired"
+    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    assert checkout.status == "expired"  # it can no longer be paid
+
+
+async def test_the_sweeper_fulfils_a_paid_session_whose_event_was_lost(settings, client, raohe, session_maker, stripe_sandbox, mailbox):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    email = unique_email()
+    session_id = session_id_of(await shopper.checkout(email))
+    await press(stripe_sandbox, session_id)  # paid, but the webhook is never passed on
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=31)
+    async with session_maker() as session:
+        [number] = await release_expired(session, PaymentGateway(settings), client.app.state.mailer, now=later)
+    assert (await order_by_number(session_maker, number)).status == "paid"
+    assert await stock_of(session_maker, county.id, variants[0].id) == 19
+    assert len(mailbox.wait_for(email)) == 1
+
+
+async def test_checkout_errors_show_next_to_their_fields_and_keep_what_was_typed(client, raohe, session_maker):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    response = await shopper.checkout("not-an-email", mobile="12345", city="4401", recipient="李四", note="放门口")
+    assert response.status_code == 400
+    html = response.text
+    assert 'id="email-error"' in html and "电子邮箱格式不正确" in html
+    assert 'id="mobile-error"' in html and "11 位数字" in html
+    assert 'id="district-error"' in html
+    assert 'value="not-an-email"' in html and 'value="李四"' in html and "放门口" in html
+    assert '<option value="23" selected>' in html
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+async def test_linked_choices_offer_the_cities_of_a_province(client, raohe):
+    response = await client.get("/c/raohe/checkout/divisions", params={"level": "city", "province": "23"})
+    assert '<option value="2301">哈尔滨市</option>' in response.text
+    districts = await client.get("/c/raohe/checkout/divisions", params={"level": "district", "city": "2301"})
+    assert "道里区" in districts.text and "哈尔滨市" not in districts.text
+
+
+async def test_prices_totals_and_counties_sent_by_the_client_are_ignored(settings, client, raohe, session_maker, stripe_sandbox):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.post("/cart/items", {"variant_id": variants[0].id, "quantity": 1, "price": "1", "county": "guzhang"})
+    redirect = await shopper.checkout(unique_email(), total="1", subtotal="1", price="1", shipping_fee="0", county="guzhang", currency="usd")
+    session_id = session_id_of(redirect)
+    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    assert checkout.amount_total == 6800 + 1000 and checkout.currency == "cny"
+    assert checkout.metadata["county"] == "raohe"
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        order = await session.scalar(select(Order))
+    assert (order.subtotal, order.shipping_fee, order.total, order.currency) == (6800, 1000, 7800, "CNY")
+
+
+async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_ten(client, session_maker, settings):
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        await make_catalog(session, county, products=1)
+        scope_to_county(session, county.id)
+        variant = await session.scalar(select(Variant).order_by(Variant.id))
+        variant.stock = 10
+        await session.commit()
+    form = CheckoutForm.parse({"email": "crowd@example.cn", **ADDRESS})
+    gateway = PaymentGateway(settings)
+
+    async def attempt() -> bool:
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            cart = CartService(session, {"carts": {str(county.id): {str(variant.id): 1}}}, county)
+            try:
+                await CheckoutService(session, county, gateway).start(await cart.view(), form, language="zh", base_url="http://testserver.local")
+            except OutOfStockError:
+                return False
+            return True
+
+    outcomes = await asyncio.gather(*(attempt() for _ in range(200)))
+    assert outcomes.count(True) == 10
+    assert await stock_of(session_maker, county.id, variant.id) == 0
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(func.count()).select_from(Order)) == 10
