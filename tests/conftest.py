@@ -61,7 +61,7 @@ def stripe_events() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="session")
 def stripe_sandbox(stripe_events: WebhookReceiver) -> Iterator[str]:
-    with running_sandbox(stripe_events) as url:
+    with running_sandbox(stripe_events.url, stripe_events.secret) as url:
         yield url
 
 

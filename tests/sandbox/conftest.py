@@ -30,7 +30,7 @@ def stripe_client(url: str) -> stripe.StripeClient:
 
 @pytest.fixture
 def sandbox_url(receiver: WebhookReceiver) -> Iterator[str]:
-    with running_sandbox(receiver) as url:
+    with running_sandbox(receiver.url, receiver.secret) as url:
         yield url
 
 
@@ -43,7 +43,7 @@ def client(sandbox_url: str) -> stripe.StripeClient:
 def shared_sandbox_url() -> Iterator[str]:
     """One sandbox for the tests whose requests all fail, so none of them changes its state."""
     receiver = WebhookReceiver()
-    with running_sandbox(receiver) as url:
+    with running_sandbox(receiver.url, receiver.secret) as url:
         yield url
     receiver.close()
 

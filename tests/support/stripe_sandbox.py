@@ -69,15 +69,18 @@ class WebhookReceiver:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
-    def wait_for(self, event_type: str, count: int = 1, timeout: float = 5.0, object_id: str | None = None) -> list[Delivery]:
-        """The first ``count`` deliveries of ``event_type`` (about ``object_id`` if given), waiting if need be."""
+    def wait_for(
+        self, event_type: str, count: int = 1, timeout: float = 5.0, object_id: str | None = None, **fields: object
+    ) -> list[Delivery]:
+        """The first ``count`` deliveries of ``event_type`` whose object has ``object_id`` and ``fields``."""
+        wanted = {**fields, **({"id": object_id} if object_id else {})}
 
         def matching() -> list[Delivery]:
             return [
                 delivery
                 for delivery in self.deliveries
                 if delivery.event["type"] == event_type
-                and (object_id is None or delivery.event["data"]["object"]["id"] == object_id)
+                and all(delivery.event["data"]["object"].get(key) == value for key, value in wanted.items())
             ]
 
         with self._changed:
@@ -93,12 +96,12 @@ class WebhookReceiver:
 
 
 @contextmanager
-def running_sandbox(receiver: WebhookReceiver, expiry_check_interval: float = 0.1) -> Iterator[str]:
-    """A fresh sandbox served by uvicorn in a background thread, posting to ``receiver``."""
+def running_sandbox(webhook_url: str | None, webhook_secret: str, expiry_check_interval: float = 0.1) -> Iterator[str]:
+    """A fresh sandbox served by uvicorn in a background thread, posting its events to ``webhook_url``."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = create_sandbox_app(receiver.url, receiver.secret, url, expiry_check_interval=expiry_check_interval)
+    app = create_sandbox_app(webhook_url, webhook_secret, url, expiry_check_interval=expiry_check_interval)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

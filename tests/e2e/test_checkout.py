@@ -1,0 +1,93 @@
+"""A shopper buys through Stripe Checkout (the local sandbox) and the stock follows."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+
+import httpx
+from playwright.sync_api import Page, expect
+
+HONEY_500 = "RH-LINDEN-500"
+PINE_NUTS = "RH-PINE-250"
+
+
+def stock(site, sku: str) -> int:
+    path = site.database_url.removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(path) as database:
+        return database.execute("SELECT stock FROM variants WHERE sku = ?", (sku,)).fetchone()[0]
+
+
+def wait_for_stock(site, sku: str, expected: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while stock(site, sku) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert stock(site, sku) == expected
+
+
+def add_to_cart(page: Page, site, product: str, variant: str, quantity: int) -> None:
+    page.goto(f"{site.url}/c/raohe/products/{product}?lang=en")
+    page.get_by_label(variant).check()
+    page.get_by_label("Quantity").fill(str(quantity))
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("status").filter(has_text="Added to your cart.")).to_be_visible()
+
+
+def check_out(page: Page, email: str) -> None:
+    page.get_by_role("link", name="Cart", exact=True).click()
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Recipient").fill("Wang Xiaoming")
+    page.get_by_label("Mobile").fill("13800138000")
+    page.get_by_label("Province").select_option(label="黑龙江省")
+    expect(page.get_by_label("City").locator("option", has_text="哈尔滨市")).to_have_count(1)
+    page.get_by_label("City").select_option(label="哈尔滨市")
+    expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(1)
+    page.get_by_label("District").select_option(label="道里区")
+    page.get_by_label("Address").fill("1 Zhongyang Street")
+    page.get_by_role("button", name="Pay with Stripe").click()
+    expect(page.get_by_role("button", name="Pay")).to_be_visible()
+
+
+def test_a_shopper_buys_honey_and_pine_nuts_and_pays(page: Page, site):
+    honey, nuts = stock(site, HONEY_500), stock(site, PINE_NUTS)
+    add_to_cart(page, site, "linden-honey", "500 g jar", 2)
+    add_to_cart(page, site, "roasted-pine-nuts", "250 g bag", 1)
+    expect(page.locator("#cart-count")).to_have_text(re.compile("3"))
+    check_out(page, "buyer@example.cn")
+    assert stock(site, HONEY_500) == honey - 2  # held while paying
+
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_text("Payment received")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Paid").first).to_be_visible()
+    [mail] = site.mailbox.wait_for("buyer@example.cn")
+    assert "Payment received for order" in mail["Subject"]
+    assert "Black bee linden honey" in mail.get_content()
+    assert stock(site, HONEY_500) == honey - 2
+    assert stock(site, PINE_NUTS) == nuts - 1
+    page.get_by_role("link", name="Cart", exact=True).click()
+    expect(page.get_by_text("Your cart is empty.")).to_be_visible()
+
+
+def test_cancel_on_the_payment_page_gives_the_stock_back(page: Page, site):
+    honey = stock(site, HONEY_500)
+    add_to_cart(page, site, "linden-honey", "500 g jar", 3)
+    check_out(page, "undecided@example.cn")
+    assert stock(site, HONEY_500) == honey - 3
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_text("Payment cancelled.")).to_be_visible()
+    expect(page.get_by_label("Quantity")).to_have_value("3")
+    assert stock(site, HONEY_500) == honey
+
+
+def test_a_session_that_expires_gives_the_stock_back(page: Page, site):
+    honey = stock(site, HONEY_500)
+    add_to_cart(page, site, "linden-honey", "500 g jar", 1)
+    check_out(page, "slow@example.cn")
+    assert stock(site, HONEY_500) == honey - 1
+    session_id = page.url.rsplit("/", 1)[-1]
+    httpx.post(f"{site.sandbox_url}/sandbox/sessions/{session_id}/lapse").raise_for_status()
+    wait_for_stock(site, HONEY_500, honey)
+    page.reload()
+    expect(page.get_by_role("button", name="Pay")).to_have_count(0)

@@ -1,0 +1,172 @@
+"""The Stripe webhook: signed, once per event, in any order, never fulfilling a wrong amount."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront.catalog.models import Variant
+from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.orders.models import Order, OrderEvent, StripeEvent
+from storefront.orders.payments import PaymentGateway
+from tests.support.factories import make_catalog, make_county
+from tests.support.shopper import Shopper, order_number_of, session_id_of
+from tests.support.stripe_flow import deliver, press
+
+
+@pytest.fixture
+async def raohe(session_maker):
+    async with session_maker() as session:
+        county = await make_county(session, "raohe", shipping_fee=0)
+        await make_catalog(session, county, products=1)
+        scope_to_county(session, county.id)
+        variant = await session.scalar(select(Variant).order_by(Variant.id))
+        await session.commit()
+    return county, variant
+
+
+def sign(payload: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    """A Stripe-Signature header as Stripe computes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return {"stripe-signature": f"t={timestamp},v1={digest}", "content-type": "application/json"}
+
+
+def event_about(checkout: dict, event_type: str, **changes: object) -> str:
+    """An event as Stripe would send it about ``checkout``, with ``changes`` to the session."""
+    return json.dumps(
+        {
+            "id": f"evt_test_{uuid.uuid4().hex}",
+            "object": "event",
+            "type": event_type,
+            "created": int(time.time()),
+            "livemode": False,
+            "api_version": "2026-10-28",
+            "data": {"object": {**checkout, **changes}},
+        }
+    )
+
+
+async def count(session_maker, model, *conditions) -> int:
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        return await session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+async def order_for(session_maker, session_id: str) -> Order:
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        return await session.scalar(select(Order).where(Order.stripe_session_id == session_id))
+
+
+@pytest.fixture
+async def paid_session(client, raohe, stripe_sandbox, stripe_events):
+    """A checkout paid on the sandbox whose completed event has not reached the app yet."""
+    _, variant = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variant.id, 1)
+    email = f"buyer-{uuid.uuid4().hex[:8]}@example.cn"
+    session_id = session_id_of(await shopper.checkout(email))
+    returned = await press(stripe_sandbox, session_id)
+    [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+    return session_id, completed, returned.headers["location"], email
+
+
+@pytest.mark.parametrize("case", ["missing", "wrong secret", "tampered", "too old"])
+async def test_bad_signatures_get_400_and_write_nothing(client, paid_session, session_maker, stripe_events, case):
+    session_id, completed, _, _ = paid_session
+    headers = {
+        "missing": {"content-type": "application/json"},
+        "wrong secret": sign(completed.body, "whsec_someone_else"),
+        "tampered": {**completed.headers},
+        "too old": sign(completed.body, stripe_events.secret, timestamp=int(time.time()) - 301),
+    }[case]
+    body = completed.body.replace('"paid"', '"unpaid"') if case == "tampered" else completed.body
+    response = await client.post("/stripe/webhook", content=body, headers=headers)
+    assert response.status_code == 400
+    assert await count(session_maker, StripeEvent) == 0
+    assert (await order_for(session_maker, session_id)).status == "pending_payment"
+
+
+async def test_the_same_event_delivered_twice_at_once_pays_once_and_mails_once(client, paid_session, session_maker, mailbox):
+    session_id, completed, _, email = paid_session
+    first, second = await asyncio.gather(deliver(client, completed), deliver(client, completed))
+    assert {first.status_code, second.status_code} == {200}
+    assert sorted([first.text, second.text]) == ["duplicate", "ok"]
+    order = await order_for(session_maker, session_id)
+    assert order.status == "paid"
+    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+    assert await count(session_maker, Order) == 1
+    mailbox.wait_for(email)
+    mailbox.settle()
+    assert len(mailbox.to(email)) == 1
+
+
+async def test_webhook_before_the_redirect_ends_paid_once(client, paid_session, session_maker):
+    session_id, completed, return_url, _ = paid_session
+    await deliver(client, completed)
+    page = await client.get(return_url.replace("http://testserver.local", ""))
+    assert "已收到付款" in page.text
+    order = await order_for(session_maker, session_id)
+    assert order.status == "paid"
+    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+
+
+async def test_redirect_before_the_webhook_ends_paid_once(client, paid_session, session_maker):
+    session_id, completed, return_url, _ = paid_session
+    waiting = await client.get(return_url.replace("http://testserver.local", ""))
+    assert "正在确认您的付款" in waiting.text
+    assert (await order_for(session_maker, session_id)).status == "pending_payment"  # the page never pays
+    await deliver(client, completed)
+    polled = await client.get(f"/c/raohe/checkout/complete?order={order_number_of(return_url)}")
+    assert "已收到付款" in polled.text
+    order = await order_for(session_maker, session_id)
+    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+
+
+async def test_expired_after_completed_leaves_the_order_paid(client, paid_session, session_maker, stripe_events, raohe):
+    county, variant = raohe
+    session_id, completed, _, _ = paid_session
+    await deliver(client, completed)
+    late = event_about(completed.event["data"]["object"], "checkout.session.expired", status="expired")
+    assert (await client.post("/stripe/webhook", content=late, headers=sign(late, stripe_events.secret))).status_code == 200
+    assert (await order_for(session_maker, session_id)).status == "paid"
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(Variant.stock).where(Variant.id == variant.id)) == 19
+
+
+@pytest.mark.parametrize("changes", [{"amount_total": 1}, {"currency": "usd"}])
+async def test_a_payment_that_differs_from_the_order_is_flagged_not_fulfilled(client, paid_session, session_maker, stripe_events, mailbox, changes):
+    session_id, completed, _, email = paid_session
+    odd = event_about(completed.event["data"]["object"], "checkout.session.completed", **changes)
+    assert (await client.post("/stripe/webhook", content=odd, headers=sign(odd, stripe_events.secret))).status_code == 200
+    order = await order_for(session_maker, session_id)
+    assert order.status == "pending_payment"
+    assert order.payment_flag and "order total" in order.payment_flag
+    mailbox.settle()
+    assert mailbox.to(email) == []
+
+
+async def test_partial_and_full_refunds_are_recorded(client, paid_session, session_maker, settings, stripe_events):
+    session_id, completed, _, _ = paid_session
+    await deliver(client, completed)
+    order = await order_for(session_maker, session_id)
+    refunds = PaymentGateway(settings).client.v1.refunds
+    await refunds.create_async(params={"payment_intent": order.stripe_payment_intent, "amount": 1000})
+    [partial] = stripe_events.wait_for("charge.refunded", payment_intent=order.stripe_payment_intent)
+    await deliver(client, partial)
+    order = await order_for(session_maker, session_id)
+    assert (order.amount_refunded, order.status) == (1000, "paid")
+    await refunds.create_async(params={"payment_intent": order.stripe_payment_intent})
+    [_, full] = stripe_events.wait_for("charge.refunded", count=2, payment_intent=order.stripe_payment_intent)
+    await deliver(client, full)
+    order = await order_for(session_maker, session_id)
+    assert (order.amount_refunded, order.status) == (order.total, "refunded")
