@@ -3,6 +3,8 @@
 # the PostgreSQL server are installed with apt-get when running as root.
 
 PORT ?= 8000
+SANDBOX_PORT ?= 12111
+SANDBOX_WEBHOOK_SECRET ?= whsec_local_sandbox
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) $(shell command -v pg_ctl 2>/dev/null))
 CHROMIUM := $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser) $(wildcard $(HOME)/.cache/ms-playwright/chromium-*))
@@ -10,8 +12,19 @@ ROOT := $(shell id -u)
 
 .PHONY: run test install migrate seed uv system-deps bench messages
 
+# Without STRIPE_SECRET_KEY, payments go to the project's local Stripe sandbox, started alongside.
 run: install migrate seed
-	$(UV) run storefront run --host 127.0.0.1 --port $(PORT)
+	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
+	  echo "Open http://127.0.0.1:$(PORT)"; \
+	  exec $(UV) run storefront run --host 127.0.0.1 --port $(PORT); \
+	fi; \
+	echo "No STRIPE_SECRET_KEY: payments go to the local Stripe sandbox on http://127.0.0.1:$(SANDBOX_PORT)"; \
+	$(UV) run python -m storefront.stripe_sandbox --port $(SANDBOX_PORT) \
+	  --webhook-url http://127.0.0.1:$(PORT)/stripe/webhook --webhook-secret $(SANDBOX_WEBHOOK_SECRET) & \
+	sandbox=$$!; trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
+	echo "Open http://127.0.0.1:$(PORT)"; \
+	STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) STRIPE_WEBHOOK_SECRET=$(SANDBOX_WEBHOOK_SECRET) \
+	  $(UV) run storefront run --host 127.0.0.1 --port $(PORT)
 
 test: install system-deps
 	$(UV) run pytest
