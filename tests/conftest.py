@@ -126,3 +126,9 @@ def count_queries(client: AsyncTestClient) -> Iterator[QueryCounter]:
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running on the main
+    thread from its first test to the end of the session, and async tests cannot start under it."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
