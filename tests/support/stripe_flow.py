@@ -11,7 +11,7 @@ from tests.support.stripe_sandbox import Delivery, WebhookReceiver
 async def press(sandbox_url: str, session_id: str, button: str = "pay", **form: str) -> httpx.Response:
     """What a browser sends when the shopper presses "Pay" (or "Cancel") on the hosted page."""
     async with httpx.AsyncClient(base_url=sandbox_url) as browser:
-        return await browser.post(f"/checkout/{session_id}/{button}", data=form, follow_redirects=False)
+        return await browser.post(f"/checkout/{session_id}/{button}", data=form or None, follow_redirects=False)
 
 
 async def deliver(client: AsyncTestClient, delivery: Delivery) -> httpx.Response:
