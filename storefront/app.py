@@ -80,11 +80,19 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 def _stores(settings: Settings) -> dict[str, Store]:
-    """Sessions and the page cache live in Redis when REDIS_URL is set, so workers can share them."""
+    """Sessions, cached pages and rate-limit counters live in Redis when REDIS_URL is set, shared by workers."""
     if settings.redis_url:
         redis = RedisStore.with_client(url=settings.redis_url)
-        return {"sessions": redis.with_namespace("sessions"), "response_cache": redis.with_namespace("pages")}
-    return {"sessions": FileStore(settings.session_dir, create_directories=True), "response_cache": MemoryStore()}
+        return {
+            "sessions": redis.with_namespace("sessions"),
+            "response_cache": redis.with_namespace("pages"),
+            "rate_limit": redis.with_namespace("rate_limit"),
+        }
+    return {
+        "sessions": FileStore(settings.session_dir, create_directories=True),
+        "response_cache": MemoryStore(),
+        "rate_limit": MemoryStore(),
+    }
 
 
 def _connect_args(settings: Settings) -> dict[str, object]:

@@ -8,6 +8,7 @@ import stripe
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
@@ -148,9 +149,18 @@ class CheckoutController(Controller):
         return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
 
 
+LOOKUPS_PER_MINUTE = 10
+
+
+def _is_lookup(request: Request) -> bool:
+    return request.method == "POST"
+
+
 class OrderController(Controller):
     path = "/c/{county_slug:str}/orders"
     dependencies = {"county": Provide(provide_county), "orders": Provide(provide_orders)}
+    # Order numbers must not be guessable by trying contacts: few lookups per visitor address.
+    middleware = [RateLimitConfig(rate_limit=("minute", LOOKUPS_PER_MINUTE), check_throttle_handler=_is_lookup).middleware]
 
     @get("/", name="orders:lookup-form")
     async def lookup_form(self, county: CurrentCounty) -> Template:
