@@ -6,12 +6,17 @@ import logging
 from typing import TYPE_CHECKING
 
 from advanced_alchemy.config import AlembicAsyncConfig
-from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.exceptions import HTTPException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,14 +29,14 @@ from litestar.template.config import TemplateConfig
 
 from storefront.cart.controllers import CartController
 from storefront.catalog.controllers import ShopController
-from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
-from storefront.orders.mail import Mailer
-from storefront.orders.payments import PaymentGateway
-from storefront.orders.sweeper import run_sweeper
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.db import import_models
 from storefront.i18n import current_language, negotiate_language
+from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
+from storefront.orders.mail import Mailer
+from storefront.orders.payments import PaymentGateway
+from storefront.orders.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
 from storefront.web import LanguageMiddleware, create_environment
@@ -61,7 +66,8 @@ def health() -> str:
 
 def _page_cache_key(request: Request) -> str:
     """Cached pages differ by host (links, canonical URL), full path and query, and language."""
-    return f"{request.headers.get('host', '')}{request.url.path}?{request.url.query}#{negotiate_language(request)}"
+    host = request.headers.get("host", "")
+    return f"{host}{request.url.path}?{request.url.query}#{negotiate_language(request)}"
 
 
 def _error_page(request: Request, exc: Exception) -> Response:
@@ -80,7 +86,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 def _stores(settings: Settings) -> dict[str, Store]:
-    """Sessions, cached pages and rate-limit counters live in Redis when REDIS_URL is set, shared by workers."""
+    """Sessions, cached pages and rate limits go to Redis (shared by workers) when REDIS_URL is set."""
     if settings.redis_url:
         redis = RedisStore.with_client(url=settings.redis_url)
         return {
@@ -143,7 +149,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
         middleware=[LanguageMiddleware(), ServerSideSessionConfig(secure=settings.is_production).middleware],
-        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production
+        ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         response_cache_config=ResponseCacheConfig(
             default_expiration=settings.page_cache_seconds,

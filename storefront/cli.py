@@ -24,12 +24,16 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
             created = asyncio.run(run())
             click.echo("demo data loaded" if created else "demo data already present")
 
-        @cli.command(name="release-expired", help="Release stock held by checkouts whose Stripe session expired.")
+        @cli.command(
+            name="release-expired", help="Release stock held by checkouts whose Stripe session expired."
+        )
         def release_expired_command(app: Litestar) -> None:
             from storefront.orders.sweeper import sweep_once
 
             settled = asyncio.run(sweep_once(app))
-            click.echo(f"settled {len(settled)} order(s): {', '.join(settled)}" if settled else "nothing to release")
+            click.echo(
+                f"settled {len(settled)} order(s): {', '.join(settled)}" if settled else "nothing to release"
+            )
 
 
 def main() -> None:

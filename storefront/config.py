@@ -65,7 +65,9 @@ class Settings:
             stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=env.get("STRIPE_API_BASE", ""),
-            stripe_payment_methods=tuple(env.get("STRIPE_PAYMENT_METHODS", "card").replace(" ", "").split(",")),
+            stripe_payment_methods=tuple(
+                env.get("STRIPE_PAYMENT_METHODS", "card").replace(" ", "").split(",")
+            ),
             redis_url=env.get("REDIS_URL", ""),
             database_echo=env.get("DATABASE_ECHO", "") == "1",
             page_cache_seconds=int(env.get("PAGE_CACHE_SECONDS", cls.page_cache_seconds)),

@@ -15,8 +15,15 @@ from advanced_alchemy.base import BigIntAuditBase
 from litestar.di import NamedDependency
 from sqlalchemy import ForeignKey, Table, event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
 from sqlalchemy.sql.util import find_tables
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
 COUNTY_KEY = "county_id"
 ALL_COUNTIES_KEY = "all_counties"
@@ -35,7 +42,7 @@ class TenantScoped:
     """Mixin for every table owned by a county."""
 
     @declared_attr
-    def county_id(cls) -> Mapped[int]:  # noqa: N805
+    def county_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("counties.id", ondelete="CASCADE"), index=True)
 
 

@@ -49,7 +49,7 @@ def gettext(message: str) -> str:
     return translations(current_language.get()).gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802
+def N_(message: str) -> str:
     """Mark a string for the catalog where it is defined; translate it with gettext where shown."""
     return message
 

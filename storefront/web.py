@@ -6,12 +6,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from markupsafe import Markup, escape
 from litestar import Request
 from litestar.middleware import ASGIMiddleware
+from markupsafe import Markup, escape
 
 from storefront.config import PROJECT_ROOT
-from storefront.i18n import LANGUAGE_COOKIE, current_language, format_money, gettext, negotiate_language, ngettext
+from storefront.i18n import (
+    LANGUAGE_COOKIE,
+    current_language,
+    format_money,
+    gettext,
+    negotiate_language,
+    ngettext,
+)
 from storefront.orders.models import status_label
 from storefront.tenancy.hosts import HOST_COUNTY_KEY
 
@@ -107,7 +114,9 @@ class LanguageMiddleware(ASGIMiddleware):
 
         async def send_with_cookie(message: Message) -> None:
             if chosen and message["type"] == "http.response.start":
-                cookie = f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax"
+                cookie = (
+                    f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax"
+                )
                 message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
             await send(message)
 

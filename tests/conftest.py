@@ -74,7 +74,9 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, stripe_sandbox: str, stripe_events: WebhookReceiver, mailbox: Mailbox) -> Settings:
+def settings(
+    database_url: str, tmp_path: Path, stripe_sandbox: str, stripe_events: WebhookReceiver, mailbox: Mailbox
+) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key="test-secret",
@@ -110,7 +112,7 @@ class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __call__(self, _conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def __call__(self, _conn, _cursor, statement, *_args) -> None:
         self.statements.append(statement)
 
     @property

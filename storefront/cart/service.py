@@ -85,15 +85,17 @@ class CartService:
 
     def _save(self, quantities: dict[int, int]) -> None:
         carts = dict(self.session_data.get(SESSION_KEY, {}))
-        carts[str(self.county.id)] = {str(variant_id): quantity for variant_id, quantity in quantities.items()}
+        carts[str(self.county.id)] = {
+            str(variant_id): quantity for variant_id, quantity in quantities.items()
+        }
         self.session_data[SESSION_KEY] = carts
 
     async def _sellable_variant(self, variant_id: int) -> Variant:
         """A variant of this county's active product (tenant scoping hides other counties')."""
         variant = await self.db_session.scalar(
-            select(Variant).join(Product, Product.id == Variant.product_id).where(
-                Variant.id == variant_id, Product.is_active.is_(True)
-            )
+            select(Variant)
+            .join(Product, Product.id == Variant.product_id)
+            .where(Variant.id == variant_id, Product.is_active.is_(True))
         )
         if variant is None:
             raise CartError(_("This product is not available in this shop."))
@@ -103,7 +105,10 @@ class CartService:
         if variant.stock == 0:
             raise CartError(_("Sorry, this item is sold out."))
         if quantity > min(variant.stock, MAX_LINE_QUANTITY):
-            raise CartError(_("Only %(count)s available; please choose fewer.") % {"count": min(variant.stock, MAX_LINE_QUANTITY)})
+            raise CartError(
+                _("Only %(count)s available; please choose fewer.")
+                % {"count": min(variant.stock, MAX_LINE_QUANTITY)}
+            )
 
     async def add(self, variant_id: int, quantity: int) -> None:
         variant = await self._sellable_variant(variant_id)
@@ -146,4 +151,6 @@ class CartService:
                 if variant.product.is_active
             ]
         subtotal = sum(line.line_total for line in lines)
-        return CartView(lines=lines, subtotal=subtotal, shipping=self.county.shipping_for(subtotal) if lines else 0)
+        return CartView(
+            lines=lines, subtotal=subtotal, shipping=self.county.shipping_for(subtotal) if lines else 0
+        )

@@ -28,7 +28,9 @@ class ShopController(Controller):
     dependencies = {"county": Provide(provide_county), "products": Provide(provide_products)}
 
     @get("/", name="shop:home", cache=True)
-    async def home(self, county: CurrentCounty, products: Products, db_session: DbSession, page: PageNumber = 1) -> Template:
+    async def home(
+        self, county: CurrentCounty, products: Products, db_session: DbSession, page: PageNumber = 1
+    ) -> Template:
         categories = await CategoryService(session=db_session).navigation()
         return Template(
             "shop/home.html",
@@ -37,7 +39,12 @@ class ShopController(Controller):
 
     @get("/category/{slug:str}", name="shop:category", cache=True)
     async def category(
-        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber = 1
+        self,
+        county: CurrentCounty,
+        products: Products,
+        db_session: DbSession,
+        slug: FromPath[str],
+        page: PageNumber = 1,
     ) -> Template:
         categories = await CategoryService(session=db_session).navigation()
         current = next((category for category in categories if category.slug == slug), None)
@@ -54,23 +61,36 @@ class ShopController(Controller):
         )
 
     @get("/products/{slug:str}", name="shop:product")
-    async def product(self, request: Request, county: CurrentCounty, products: Products, slug: FromPath[str]) -> Template:
+    async def product(
+        self, request: Request, county: CurrentCounty, products: Products, slug: FromPath[str]
+    ) -> Template:
         product = await products.detail(slug)
         if product is None:
             raise NotFoundException(detail="product not found")
         json_ld = product_json_ld(product, county, page_url=str(request.url), base_url=str(request.base_url))
-        return Template("shop/product.html", context={"county": county, "product": product, "json_ld": json_ld})
+        return Template(
+            "shop/product.html", context={"county": county, "product": product, "json_ld": json_ld}
+        )
 
     @get("/producers/{slug:str}", name="shop:producer", cache=True)
     async def producer(
-        self, county: CurrentCounty, products: Products, db_session: DbSession, slug: FromPath[str], page: PageNumber = 1
+        self,
+        county: CurrentCounty,
+        products: Products,
+        db_session: DbSession,
+        slug: FromPath[str],
+        page: PageNumber = 1,
     ) -> Template:
         producer = await ProducerService(session=db_session).get_one_or_none(slug=slug)
         if producer is None:
             raise NotFoundException(detail="producer not found")
         return Template(
             "shop/producer.html",
-            context={"county": county, "producer": producer, "page": await products.page(page, producer=producer)},
+            context={
+                "county": county,
+                "producer": producer,
+                "page": await products.page(page, producer=producer),
+            },
         )
 
     @get("/search", name="shop:search")
@@ -91,7 +111,9 @@ class ShopController(Controller):
         return Template("shop/about.html", context={"county": county})
 
     @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml", cache=True)
-    async def sitemap(self, request: Request, county: CurrentCounty, products: Products, db_session: DbSession) -> Template:
+    async def sitemap(
+        self, request: Request, county: CurrentCounty, products: Products, db_session: DbSession
+    ) -> Template:
         return Template(
             "shop/sitemap.xml",
             context={

@@ -86,20 +86,29 @@ class Product(Localized, TenantScoped, Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     origin_zh: Mapped[str] = mapped_column(Text, default="")
     origin_en: Mapped[str] = mapped_column(Text, default="")
-    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id", ondelete="SET NULL"), index=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    producer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("producers.id", ondelete="SET NULL"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")
-    variants: Mapped[list[Variant]] = relationship(lazy="raise", order_by=Variant.position, back_populates="product")
+    variants: Mapped[list[Variant]] = relationship(
+        lazy="raise", order_by=Variant.position, back_populates="product"
+    )
     images: Mapped[list[ProductImage]] = relationship(lazy="raise", order_by=ProductImage.position)
 
 
 # Listing columns, loaded with undefer() so a grid of products costs one query.
 Product.min_price = column_property(
-    select(func.min(Variant.price)).where(Variant.product_id == Product.id).correlate_except(Variant).scalar_subquery(),
+    select(func.min(Variant.price))
+    .where(Variant.product_id == Product.id)
+    .correlate_except(Variant)
+    .scalar_subquery(),
     deferred=True,
 )
 Product.total_stock = column_property(

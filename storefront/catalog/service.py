@@ -17,7 +17,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from storefront.catalog.models import Category, Product, Producer
+from storefront.catalog.models import Category, Producer, Product
 from storefront.tenancy.models import County
 
 PAGE_SIZE = 12
@@ -76,7 +76,9 @@ class ProducerService(SQLAlchemyAsyncRepositoryService[Producer, ProducerReposit
 class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository]):
     repository_type = ProductRepository
 
-    async def page(self, number: int = 1, *, category: Category | None = None, producer: Producer | None = None) -> Page:
+    async def page(
+        self, number: int = 1, *, category: Category | None = None, producer: Producer | None = None
+    ) -> Page:
         filters = [Product.is_active.is_(True)]
         if category is not None:
             filters.append(Product.category_id == category.id)
@@ -111,9 +113,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         conditions = []
         for term in terms[:5]:
             pattern = f"%{_escape_like(term)}%"
-            conditions.append(
-                or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED_COLUMNS))
-            )
+            conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED_COLUMNS)))
         return list(
             await self.get_many(
                 Product.is_active.is_(True),
@@ -157,7 +157,9 @@ def product_json_ld(product: Product, county: County, *, page_url: str, base_url
                 "name": variant.t("label"),
                 "price": f"{variant.price / 100:.2f}",
                 "priceCurrency": county.currency,
-                "availability": "https://schema.org/InStock" if variant.stock > 0 else "https://schema.org/SoldOut",
+                "availability": "https://schema.org/InStock"
+                if variant.stock > 0
+                else "https://schema.org/SoldOut",
                 "url": page_url,
             }
             for variant in product.variants

@@ -218,8 +218,7 @@ RAOHE = {
                 "cream. Eat it from the spoon or spread it on toast; it won't run."
             ),
             "origin_zh": (
-                "五林洞镇老李家蜂场出品。摇出的椴树蜜在阴凉的地窖里静置一冬，不搅拌、不添加，"
-                "自然凝结成雪蜜。"
+                "五林洞镇老李家蜂场出品。摇出的椴树蜜在阴凉的地窖里静置一冬，不搅拌、不添加，自然凝结成雪蜜。"
             ),
             "origin_en": (
                 "From the Li family apiary in Wulindong. The linden honey rests in a cool cellar "
@@ -310,9 +309,7 @@ RAOHE = {
             "producer": "xiaojiahe-pine-coop",
             "name_zh": "红松松子仁",
             "name_en": "Shelled Korean pine nut kernels",
-            "description_zh": (
-                "去壳的生松子仁，乳白微黄。可以直接吃，也适合做松仁玉米、拌沙拉、烤点心。"
-            ),
+            "description_zh": ("去壳的生松子仁，乳白微黄。可以直接吃，也适合做松仁玉米、拌沙拉、烤点心。"),
             "description_en": (
                 "Raw shelled kernels, creamy white with a hint of yellow. Eat them as they are, or "
                 "use them in stir-fries, salads and baking."
@@ -352,16 +349,12 @@ RAOHE = {
             "producer": "wang-family",
             "name_zh": "野生榛蘑",
             "name_en": "Wild hazel mushrooms",
-            "description_zh": (
-                "东北名菜“小鸡炖蘑菇”用的就是榛蘑。泡发后香气浓郁，口感滑嫩又有嚼劲。"
-            ),
+            "description_zh": ("东北名菜“小鸡炖蘑菇”用的就是榛蘑。泡发后香气浓郁，口感滑嫩又有嚼劲。"),
             "description_en": (
                 "The mushroom in the north-east's favourite dish, chicken stewed with mushrooms. "
                 "Soaked, they are deeply fragrant, silky and pleasantly chewy."
             ),
-            "origin_zh": (
-                "每年八九月雨后，王大姐到榛柴岗和柞树林里采摘，当天挑净、自然晾晒，不用硫磺熏。"
-            ),
+            "origin_zh": ("每年八九月雨后，王大姐到榛柴岗和柞树林里采摘，当天挑净、自然晾晒，不用硫磺熏。"),
             "origin_en": (
                 "Picked after the August and September rains in hazel thickets and oak woods, "
                 "cleaned the same day and dried in the sun; no sulphur is used."
@@ -401,9 +394,7 @@ RAOHE = {
             "producer": "wang-family",
             "name_zh": "野生猴头菇",
             "name_en": "Wild lion's mane mushroom",
-            "description_zh": (
-                "野生猴头菇长在柞树、桦树的伤疤上，可遇不可求。今年的已经售完，秋天再上新。"
-            ),
+            "description_zh": ("野生猴头菇长在柞树、桦树的伤疤上，可遇不可求。今年的已经售完，秋天再上新。"),
             "description_en": (
                 "Wild lion's mane grows on scars in oak and birch trunks and turns up only when it "
                 "pleases. This year's is sold out; more in the autumn."
@@ -449,8 +440,7 @@ RAOHE = {
             ),
             "origin_zh": "八月，尤家在乌苏里江边的湿地里手工采摘，低温烘干。",
             "origin_en": (
-                "Picked by hand in August in the wetlands along the Ussuri, then dried at a low "
-                "temperature."
+                "Picked by hand in August in the wetlands along the Ussuri, then dried at a low temperature."
             ),
             "images": 2,
             "variants": [
@@ -484,8 +474,7 @@ RAOHE = {
             "name_en": "Wild blueberry jam",
             "description_zh": "果粒多、甜度低，抹面包、配酸奶，一口就是江边夏天的味道。",
             "description_en": (
-                "Lots of fruit and not too sweet: on bread or with yogurt, it tastes of summer by "
-                "the river."
+                "Lots of fruit and not too sweet: on bread or with yogurt, it tastes of summer by the river."
             ),
             "origin_zh": "尤家自家灶台小锅慢熬，每锅只熬二十斤果子。",
             "origin_en": "Cooked slowly in small batches on the You family's own stove.",
@@ -687,8 +676,7 @@ WUCHANG = {
             "name_zh": "稻鸭共作大米",
             "name_en": "Duck-paddy rice",
             "description_zh": (
-                "插秧后把小鸭子放进稻田，鸭子吃虫吃草、松土施肥，米粒更饱满。今年的已经卖完，"
-                "十月新米上市。"
+                "插秧后把小鸭子放进稻田，鸭子吃虫吃草、松土施肥，米粒更饱满。今年的已经卖完，十月新米上市。"
             ),
             "description_en": (
                 "Ducklings go into the paddies after planting to eat insects and weeds and to stir "
@@ -787,13 +775,10 @@ WUCHANG = {
             "name_en": "Red adzuki beans",
             "description_zh": "皮薄沙多，煮红豆粥、做豆沙都容易煮烂出沙。",
             "description_en": (
-                "Thin-skinned and floury; they cook down easily into red bean congee or sweet "
-                "bean paste."
+                "Thin-skinned and floury; they cook down easily into red bean congee or sweet bean paste."
             ),
             "origin_zh": "山河镇坡地种植，秋后连秧收割，晒干后脱粒。",
-            "origin_en": (
-                "Grown on the slopes of Shanhe, cut whole in autumn and threshed once dry."
-            ),
+            "origin_en": ("Grown on the slopes of Shanhe, cut whole in autumn and threshed once dry."),
             "images": 1,
             "variants": [
                 ("1 kg 袋装", "1 kg bag", "WC-ADZUKI-1KG", 2400, 0),
@@ -975,8 +960,7 @@ GUZHANG = {
             "village_zh": "断龙山镇",
             "village_en": "Duanlongshan Town",
             "story_zh": (
-                "田家是土家族，茶园是爷爷那一辈开出来的。田大姐采茶、她丈夫炒茶，一口铁锅用了"
-                "二十年。"
+                "田家是土家族，茶园是爷爷那一辈开出来的。田大姐采茶、她丈夫炒茶，一口铁锅用了二十年。"
             ),
             # English left empty on purpose: the shop shows the Chinese story.
             "story_en": "",
@@ -1657,7 +1641,9 @@ YANLING = {
                 "cook. Great in hot-and-sour noodles and stews."
             ),
             "origin_zh": "下村乡自种红薯，冬天打粉、漏粉、冻晒。",
-            "origin_en": "Home-grown sweet potatoes from Xiacun, made into noodles and frost-dried in winter.",
+            "origin_en": (
+                "Home-grown sweet potatoes from Xiacun, made into noodles and frost-dried in winter."
+            ),
             "images": 1,
             "variants": [
                 ("1 kg 袋装", "1 kg bag", "YL-NOODLE-1KG", 3200, 70),

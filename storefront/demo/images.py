@@ -99,9 +99,7 @@ def _caption(name_zh: str, name_en: str) -> list[tuple[str, int]]:
     return [(name_en, 34)] if name_en else []
 
 
-def _fitting_font(
-    draw: ImageDraw.ImageDraw, text: str, size: int, width: float
-) -> ImageFont.ImageFont:
+def _fitting_font(draw: ImageDraw.ImageDraw, text: str, size: int, width: float) -> ImageFont.ImageFont:
     font = _font(size)
     while size > 12 and draw.textlength(text, font=font) > width:
         size = size * 9 // 10
@@ -160,9 +158,7 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 # Motifs: each draws one object centred on (x, y), about 2 * s across ------------------------------
 
 
-def _leaf_outline(
-    x: float, y: float, length: float, width: float, angle: float
-) -> list[tuple[float, float]]:
+def _leaf_outline(x: float, y: float, length: float, width: float, angle: float) -> list[tuple[float, float]]:
     """A pointed leaf growing from (x, y) in the direction ``angle`` (radians, y downwards)."""
     dx, dy = math.cos(angle), math.sin(angle)
     steps = [i / 16 for i in range(17)]
@@ -172,9 +168,7 @@ def _leaf_outline(
     return left + right
 
 
-def _jar(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _jar(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     honey, edge, label = (232, 160, 32), (150, 90, 20), (255, 248, 232)
     draw.rounded_rectangle(
         (x - 0.62 * s, y - 0.55 * s, x + 0.62 * s, y + s),
@@ -188,18 +182,14 @@ def _jar(
         0.08 * s,
         fill=mix(accent, BLACK, 0.35),
     )
-    draw.rounded_rectangle(
-        (x - 0.45 * s, y - 0.1 * s, x + 0.45 * s, y + 0.55 * s), 0.06 * s, fill=label
-    )
+    draw.rounded_rectangle((x - 0.45 * s, y - 0.1 * s, x + 0.45 * s, y + 0.55 * s), 0.06 * s, fill=label)
     draw.regular_polygon((x, y + 0.22 * s, 0.2 * s), 6, fill=honey)
     draw.rounded_rectangle(
         (x - 0.52 * s, y - 0.42 * s, x - 0.4 * s, y + 0.85 * s), 0.06 * s, fill=(255, 222, 150, 150)
     )
 
 
-def _nuts(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _nuts(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     shell, kernel, edge = (128, 78, 42), (238, 216, 172), (88, 52, 28)
     spots = sorted(
         ((x + rng.uniform(-0.62, 0.62) * s, y + rng.uniform(-0.5, 0.6) * s) for _ in range(12)),
@@ -214,19 +204,13 @@ def _nuts(
             width=round(0.025 * s),
         )
         draw.ellipse((px - 0.3 * w, py - 0.95 * h, px + 0.3 * w, py - 0.55 * h), fill=edge)
-        draw.ellipse(
-            (px - 0.65 * w, py - 0.4 * h, px - 0.25 * w, py + 0.3 * h), fill=(255, 255, 255, 60)
-        )
+        draw.ellipse((px - 0.65 * w, py - 0.4 * h, px - 0.25 * w, py + 0.3 * h), fill=(255, 255, 255, 60))
 
 
-def _leaf(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _leaf(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     vein = (190, 225, 140)
     base_x, base_y = x, y + 0.9 * s
-    draw.line(
-        ((base_x, base_y), (base_x, base_y + 0.2 * s)), fill=(70, 110, 50), width=round(0.06 * s)
-    )
+    draw.line(((base_x, base_y), (base_x, base_y + 0.2 * s)), fill=(70, 110, 50), width=round(0.06 * s))
     for angle, length, colour in (
         (-2.25, 1.45 * s, (52, 112, 48)),
         (-0.9, 1.45 * s, (76, 140, 60)),
@@ -237,9 +221,7 @@ def _leaf(
         draw.line(((base_x, base_y), tip), fill=vein, width=round(0.03 * s))
 
 
-def _bowl(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _bowl(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     porcelain, blue, rice = (246, 246, 240), (44, 86, 160), (252, 252, 246)
     rim = y + 0.2 * s
     draw.chord(
@@ -252,9 +234,7 @@ def _bowl(
     )
     for _ in range(16):
         gx, gy = x + rng.uniform(-0.55, 0.55) * s, rim - rng.uniform(0.08, 0.45) * s
-        draw.ellipse(
-            (gx - 0.05 * s, gy - 0.025 * s, gx + 0.05 * s, gy + 0.025 * s), fill=(232, 228, 214)
-        )
+        draw.ellipse((gx - 0.05 * s, gy - 0.025 * s, gx + 0.05 * s, gy + 0.025 * s), fill=(232, 228, 214))
     draw.chord((x - 0.95 * s, rim - 0.8 * s, x + 0.95 * s, rim + 0.8 * s), 0, 180, fill=porcelain)
     draw.arc(
         (x - 0.88 * s, rim - 0.68 * s, x + 0.88 * s, rim + 0.68 * s),
@@ -275,8 +255,7 @@ def _grain(
     for offset in (-0.4, 0.0, 0.4):
         bend = rng.uniform(0.35, 0.6)
         points = [
-            (x + offset * s + bend * s * t * t, y + s - 1.9 * s * t)
-            for t in (i / 12 for i in range(13))
+            (x + offset * s + bend * s * t * t, y + s - 1.9 * s * t) for t in (i / 12 for i in range(13))
         ]
         draw.line(points, fill=stalk, width=round(0.035 * s), joint="curve")
         for px, py in points[5:]:
@@ -374,14 +353,10 @@ def _fruit(
         )
         draw.ellipse((fx - r, fy - 0.92 * r, fx + r, fy + r), fill=skin)
         draw.ellipse((fx - 0.9 * r, fy - 0.6 * r, fx + 0.2 * r, fy + 0.8 * r), fill=(*blush, 120))
-        draw.ellipse(
-            (fx + 0.2 * r, fy - 0.6 * r, fx + 0.55 * r, fy - 0.25 * r), fill=(255, 255, 255, 90)
-        )
+        draw.ellipse((fx + 0.2 * r, fy - 0.6 * r, fx + 0.55 * r, fy - 0.25 * r), fill=(255, 255, 255, 90))
 
 
-def _cup(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _cup(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     porcelain, saucer, tea = (248, 246, 238), (222, 216, 202), (168, 70, 32)
     draw.ellipse((x - 0.95 * s, y + 0.55 * s, x + 0.95 * s, y + 0.92 * s), fill=saucer)
     draw.chord((x - 0.7 * s, y - 0.55 * s, x + 0.7 * s, y + 0.85 * s), 0, 180, fill=porcelain)
@@ -430,9 +405,7 @@ def _bottle(
         0.04 * s,
         fill=mix(accent, BLACK, 0.35),
     )
-    draw.rounded_rectangle(
-        (x - 0.36 * s, y + 0.05 * s, x + 0.36 * s, y + 0.6 * s), 0.05 * s, fill=label
-    )
+    draw.rounded_rectangle((x - 0.36 * s, y + 0.05 * s, x + 0.36 * s, y + 0.6 * s), 0.05 * s, fill=label)
     draw.regular_polygon((x, y + 0.32 * s, 0.16 * s), 5, fill=(232, 120, 120))
     draw.ellipse((x - 0.05 * s, y + 0.27 * s, x + 0.05 * s, y + 0.37 * s), fill=(248, 210, 80))
     draw.rounded_rectangle(
@@ -440,14 +413,10 @@ def _bottle(
     )
 
 
-def _box(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _box(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     red, ribbon = (178, 38, 38), accent
     draw.rectangle((x - 0.75 * s, y - 0.2 * s, x + 0.75 * s, y + 0.9 * s), fill=red)
-    draw.rectangle(
-        (x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y - 0.15 * s), fill=mix(red, WHITE, 0.12)
-    )
+    draw.rectangle((x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y - 0.15 * s), fill=mix(red, WHITE, 0.12))
     draw.rectangle((x - 0.1 * s, y - 0.45 * s, x + 0.1 * s, y + 0.9 * s), fill=ribbon)
     for side in (-1, 1):
         draw.ellipse(
@@ -482,21 +451,15 @@ def _shoot(
         )
 
 
-def _slab(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
-) -> None:
+def _slab(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
     rind, lean, fat = (92, 44, 22), (132, 50, 32), (238, 208, 162)
     draw.line(
         ((x - 0.55 * s, y - 0.42 * s), (x - 0.55 * s, y - 0.95 * s)),
         fill=(200, 180, 140),
         width=round(0.03 * s),
     )
-    draw.rounded_rectangle(
-        (x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y + 0.6 * s), 0.08 * s, fill=lean
-    )
-    draw.rounded_rectangle(
-        (x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y - 0.28 * s), 0.06 * s, fill=rind
-    )
+    draw.rounded_rectangle((x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y + 0.6 * s), 0.08 * s, fill=lean)
+    draw.rounded_rectangle((x - 0.85 * s, y - 0.45 * s, x + 0.85 * s, y - 0.28 * s), 0.06 * s, fill=rind)
     for top in (-0.18, 0.12, 0.4):
         wobble = rng.uniform(-0.03, 0.03) * s
         draw.rectangle(
@@ -535,9 +498,7 @@ _LAYOUTS = (
 # Pictures ---------------------------------------------------------------------------------------
 
 
-def product_image(
-    name_zh: str, name_en: str, *, motif: str, number: int, primary: str, accent: str
-) -> bytes:
+def product_image(name_zh: str, name_en: str, *, motif: str, number: int, primary: str, accent: str) -> bytes:
     """Picture ``number`` (from 1) of a product: its motif on the county's colours, and its name."""
     rng = random.Random(f"{name_zh}/{motif}/{number}")
     primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
@@ -566,9 +527,7 @@ def producer_photo(name_zh: str, name_en: str, *, kind: str, primary: str, accen
     rng = random.Random(f"{name_zh}/{kind}")
     primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
     width, height = canvas = (PRODUCER_SIZE[0] * SCALE, PRODUCER_SIZE[1] * SCALE)
-    image = _background(
-        PRODUCER_SIZE, mix(accent_rgb, WHITE, 0.55), primary_rgb, mix(accent_rgb, WHITE, 0.7)
-    )
+    image = _background(PRODUCER_SIZE, mix(accent_rgb, WHITE, 0.55), primary_rgb, mix(accent_rgb, WHITE, 0.7))
     draw = ImageDraw.Draw(image, "RGBA")
     caption = _set_caption(draw, width, _caption(name_zh, name_en))
     ground = height - caption.height
@@ -583,9 +542,7 @@ def producer_photo(name_zh: str, name_en: str, *, kind: str, primary: str, accen
             360,
             fill=rng.choice(_CLOTHES),
         )
-        draw.ellipse(
-            (x - 0.72 * r, ground - 3.05 * r, x + 0.72 * r, ground - 1.6 * r), fill=(246, 214, 178)
-        )
+        draw.ellipse((x - 0.72 * r, ground - 3.05 * r, x + 0.72 * r, ground - 1.6 * r), fill=(246, 214, 178))
         if rng.random() < 0.6:  # a bamboo hat
             draw.polygon(
                 (
@@ -612,9 +569,7 @@ def county_logo(name_zh: str, name_en: str, *, primary: str, accent: str) -> byt
     font = _font(round(0.4 * n))
     left, top, right, bottom = draw.textbbox((0, 0), glyph, font=font)
     draw.text(((n - right - left) / 2, 0.46 * n - (top + bottom) / 2), glyph, font=font, fill=WHITE)
-    draw.ellipse(
-        (0.035 * n, 0.035 * n, 0.965 * n, 0.965 * n), outline=accent_rgb, width=round(0.035 * n)
-    )
+    draw.ellipse((0.035 * n, 0.035 * n, 0.965 * n, 0.965 * n), outline=accent_rgb, width=round(0.035 * n))
     mask = Image.new("L", (n, n), 0)
     ImageDraw.Draw(mask).ellipse((0, 0, n - 1, n - 1), fill=255)
     badge.putalpha(mask)

@@ -8,8 +8,8 @@ import stripe
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.exceptions import NotFoundException
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -37,6 +37,7 @@ from storefront.web import shop_path
 FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Gateway: TypeAlias = NamedDependency[PaymentGateway]
 Orders: TypeAlias = NamedDependency[OrderService]
+Checkout: TypeAlias = NamedDependency[CheckoutService]
 MY_ORDERS_KEY = "orders"
 
 
@@ -46,6 +47,10 @@ def provide_gateway(request: Request) -> PaymentGateway:
 
 def provide_mailer(request: Request) -> Mailer:
     return request.app.state.mailer
+
+
+async def provide_checkout(db_session: DbSession, county: CurrentCounty, gateway: Gateway) -> CheckoutService:
+    return CheckoutService(db_session, county, gateway)
 
 
 async def provide_orders(db_session: DbSession) -> OrderService:
@@ -68,9 +73,18 @@ class CheckoutController(Controller):
         "cart": Provide(provide_cart),
         "gateway": Provide(provide_gateway, sync_to_thread=False),
         "orders": Provide(provide_orders),
+        "checkout": Provide(provide_checkout),
     }
 
-    def _form_page(self, county: CurrentCounty, cart_view: Any, form: CheckoutForm, *, error: str | None = None, status: int = 200) -> Template:
+    def _form_page(
+        self,
+        county: CurrentCounty,
+        cart_view: Any,
+        form: CheckoutForm,
+        *,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Template:
         values = form.values
         return Template(
             "shop/checkout.html",
@@ -95,15 +109,21 @@ class CheckoutController(Controller):
 
     @get("/divisions", name="checkout:divisions")
     async def division_options(
-        self, county: CurrentCounty, level: FromQuery[str], province: FromQuery[str] = "", city: FromQuery[str] = ""
+        self,
+        county: CurrentCounty,
+        level: FromQuery[str],
+        province: FromQuery[str] = "",
+        city: FromQuery[str] = "",
     ) -> Template:
         """The city or district choices for the one chosen above it (HTMX)."""
         options = divisions.children(city if level == "district" else province)
-        return Template("partials/division_options.html", context={"county": county, "options": options, "level": level})
+        return Template(
+            "partials/division_options.html", context={"county": county, "options": options, "level": level}
+        )
 
     @post("/", name="checkout:start")
     async def start(
-        self, request: Request, county: CurrentCounty, cart: Cart, gateway: Gateway, data: FormData
+        self, request: Request, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
     ) -> Template | Redirect:
         cart_view = await cart.view()
         if cart_view.is_empty:
@@ -111,8 +131,9 @@ class CheckoutController(Controller):
         form = CheckoutForm.parse(data)
         if data.get("refresh") or not form.is_valid:
             # "refresh" re-renders the linked choices for browsers without JavaScript.
-            return self._form_page(county, cart_view, form, status=200 if data.get("refresh") else HTTP_400_BAD_REQUEST)
-        checkout = CheckoutService(cart.db_session, county, gateway)
+            return self._form_page(
+                county, cart_view, form, status=200 if data.get("refresh") else HTTP_400_BAD_REQUEST
+            )
         try:
             order = await checkout.start(
                 cart_view, form, language=current_language.get(), base_url=str(request.base_url)
@@ -121,14 +142,23 @@ class CheckoutController(Controller):
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")
             return self._form_page(county, await cart.view(), form, error=message, status=HTTP_409_CONFLICT)
         except PaymentUnavailableError:
-            message = _("The payment service is not answering. Nothing was charged; please try again in a moment.")
-            return self._form_page(county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE)
+            message = _(
+                "The payment service is not answering. Nothing was charged; please try again in a moment."
+            )
+            return self._form_page(
+                county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE
+            )
         remember_order(request, order.number)
         return Redirect(order.stripe_checkout_url, status_code=303)
 
     @get("/complete", name="checkout:complete")
     async def complete(
-        self, request: HTMXRequest, county: CurrentCounty, cart: Cart, orders: Orders, order: Annotated[str, QueryParameter(name="order", max_length=32)]
+        self,
+        request: HTMXRequest,
+        county: CurrentCounty,
+        cart: Cart,
+        orders: Orders,
+        order: Annotated[str, QueryParameter(name="order", max_length=32)],
     ) -> Template:
         """Back from Stripe: shows "confirming payment" and polls until the webhook has marked it paid."""
         found = await orders.by_number(order) if is_my_order(request, order) else None
@@ -141,11 +171,16 @@ class CheckoutController(Controller):
 
     @get("/cancel", name="checkout:cancel")
     async def cancel(
-        self, request: Request, county: CurrentCounty, cart: Cart, gateway: Gateway, orders: Orders, order: Annotated[str, QueryParameter(name="order", max_length=32)]
+        self,
+        request: Request,
+        county: CurrentCounty,
+        checkout: Checkout,
+        orders: Orders,
+        order: Annotated[str, QueryParameter(name="order", max_length=32)],
     ) -> Redirect:
         found = await orders.by_number(order) if is_my_order(request, order) else None
         if found is not None:
-            await CheckoutService(cart.db_session, county, gateway).cancel(found)
+            await checkout.cancel(found)
         return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
 
 
@@ -160,14 +195,20 @@ class OrderController(Controller):
     path = "/c/{county_slug:str}/orders"
     dependencies = {"county": Provide(provide_county), "orders": Provide(provide_orders)}
     # Order numbers must not be guessable by trying contacts: few lookups per visitor address.
-    middleware = [RateLimitConfig(rate_limit=("minute", LOOKUPS_PER_MINUTE), check_throttle_handler=_is_lookup).middleware]
+    middleware = [
+        RateLimitConfig(
+            rate_limit=("minute", LOOKUPS_PER_MINUTE), check_throttle_handler=_is_lookup
+        ).middleware
+    ]
 
     @get("/", name="orders:lookup-form")
     async def lookup_form(self, county: CurrentCounty) -> Template:
         return Template("shop/order_lookup.html", context={"county": county, "values": {}})
 
     @post("/", name="orders:lookup")
-    async def lookup(self, request: Request, county: CurrentCounty, orders: Orders, data: FormData) -> Template | Redirect:
+    async def lookup(
+        self, request: Request, county: CurrentCounty, orders: Orders, data: FormData
+    ) -> Template | Redirect:
         number, contact = str(data.get("number", ""))[:32], str(data.get("contact", ""))[:254]
         order = await orders.lookup(number, contact)
         if order is None:
@@ -184,17 +225,31 @@ class OrderController(Controller):
         return Redirect(shop_path(request, county.slug, f"/orders/{order.number}"), status_code=303)
 
     @get("/{number:str}", name="orders:show")
-    async def show(self, request: Request, county: CurrentCounty, orders: Orders, number: FromPath[str]) -> Template:
+    async def show(
+        self, request: Request, county: CurrentCounty, orders: Orders, number: FromPath[str]
+    ) -> Template:
         if not is_my_order(request, number):
-            return Template("shop/order_lookup.html", context={"county": county, "values": {"number": number}})
+            return Template(
+                "shop/order_lookup.html", context={"county": county, "values": {"number": number}}
+            )
         order = await orders.by_number(number)
         if order is None:
             raise NotFoundException(detail="order not found")
         return Template("shop/order.html", context={"county": county, "order": order})
 
 
-@post("/stripe/webhook", name="stripe:webhook", status_code=200, dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False), "mailer": Provide(provide_mailer, sync_to_thread=False)})
-async def stripe_webhook(request: Request, db_session: DbSession, gateway: Gateway, mailer: NamedDependency[Mailer]) -> Response[str]:
+@post(
+    "/stripe/webhook",
+    name="stripe:webhook",
+    status_code=200,
+    dependencies={
+        "gateway": Provide(provide_gateway, sync_to_thread=False),
+        "mailer": Provide(provide_mailer, sync_to_thread=False),
+    },
+)
+async def stripe_webhook(
+    request: Request, db_session: DbSession, gateway: Gateway, mailer: NamedDependency[Mailer]
+) -> Response[str]:
     """Signed events from Stripe; anything unsigned, mis-signed or stale is refused with nothing written."""
     payload = await request.body()
     try:

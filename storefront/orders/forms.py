@@ -42,18 +42,23 @@ class CheckoutForm:
 
     def _validate(self) -> None:
         values = self.values
-        if self._require("email", _("Please enter your email address.")) and not EMAIL.fullmatch(values["email"]):
+        if self._require("email", _("Please enter your email address.")) and not EMAIL.fullmatch(
+            values["email"]
+        ):
             self.errors["email"] = _("This email address does not look right.")
         self._require("recipient", _("Please enter the recipient's name."))
-        if self._require("mobile", _("Please enter a mobile number.")) and not MOBILE.fullmatch(values["mobile"]):
+        if self._require("mobile", _("Please enter a mobile number.")) and not MOBILE.fullmatch(
+            values["mobile"]
+        ):
             self.errors["mobile"] = _("A mobile number has 11 digits and starts with 13 to 19.")
-        if self._require("province", _("Please choose a province.")):
-            if self._require("city", _("Please choose a city.")):
-                names = divisions.resolve(values["province"], values["city"], values["district"])
-                if names is None:
-                    self.errors["district"] = _("Please choose a district of the chosen city.")
-                else:
-                    self.names = names
+        if self._require("province", _("Please choose a province.")) and self._require(
+            "city", _("Please choose a city.")
+        ):
+            names = divisions.resolve(values["province"], values["city"], values["district"])
+            if names is None:
+                self.errors["district"] = _("Please choose a district of the chosen city.")
+            else:
+                self.names = names
         self._require("address", _("Please enter the street address."))
         if values["postal_code"] and not POSTAL_CODE.fullmatch(values["postal_code"]):
             self.errors["postal_code"] = _("A postal code has 6 digits.")

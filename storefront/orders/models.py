@@ -92,7 +92,9 @@ class Order(TenantScoped, Base):
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     stripe_checkout_url: Mapped[str | None] = mapped_column(Text, default=None)
     stripe_payment_intent: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
-    checkout_expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    checkout_expires_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     paid_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -80,5 +80,9 @@ class PaymentGateway:
 def _shipping_line(order: Order) -> list[dict[str, Any]]:
     if not order.shipping_fee:
         return []
-    price_data = {"currency": order.currency.lower(), "unit_amount": order.shipping_fee, "product_data": {"name": "运费 Shipping"}}
+    price_data = {
+        "currency": order.currency.lower(),
+        "unit_amount": order.shipping_fee,
+        "product_data": {"name": "运费 Shipping"},
+    }
     return [{"quantity": 1, "price_data": price_data}]

@@ -92,7 +92,13 @@ class CheckoutService:
         self.gateway = gateway
 
     async def start(
-        self, cart: CartView, form: CheckoutForm, *, language: str, base_url: str, referral_code: str | None = None
+        self,
+        cart: CartView,
+        form: CheckoutForm,
+        *,
+        language: str,
+        base_url: str,
+        referral_code: str | None = None,
     ) -> Order:
         """Hold the stock, record the pending order, and open a Stripe Checkout Session for it."""
         now = utcnow()
@@ -262,18 +268,26 @@ class PaymentEventService:
         """Fulfil a paid session once, if it paid exactly this order's total in its currency."""
         amount, currency = checkout.get("amount_total"), str(checkout.get("currency") or "")
         if amount != order.total or currency.lower() != order.currency.lower():
-            await self._flag(order, f"paid {amount} {currency.upper()}, order total {order.total} {order.currency}")
+            await self._flag(
+                order, f"paid {amount} {currency.upper()}, order total {order.total} {order.currency}"
+            )
             return False
         values = {"paid_at": utcnow(), "stripe_payment_intent": checkout.get("payment_intent")}
         paid = False
         if order.status == OrderStatus.PENDING_PAYMENT:
-            paid = await change_status(self.db_session, order, RELEASABLE, OrderStatus.PAID, "payment received", **values)
+            paid = await change_status(
+                self.db_session, order, RELEASABLE, OrderStatus.PAID, "payment received", **values
+            )
         elif order.status in PAYABLE:
             # The hold was already given back (cancel, lost event): take the stock again if it is there.
             if await stock.hold(self.db_session, await stock.lines_of(self.db_session, order.id)):
-                await self._flag(order, "paid after its stock hold was released and the stock is gone: refund or restock")
+                await self._flag(
+                    order, "paid after its stock hold was released and the stock is gone: refund or restock"
+                )
                 return False
-            paid = await change_status(self.db_session, order, PAYABLE, OrderStatus.PAID, "payment received late", **values)
+            paid = await change_status(
+                self.db_session, order, PAYABLE, OrderStatus.PAID, "payment received late", **values
+            )
         if paid:
             self._newly_paid.append(order.id)
         return paid
@@ -283,23 +297,37 @@ class PaymentEventService:
         if refunded <= order.amount_refunded:
             return
         await self.db_session.execute(
-            update(Order).where(Order.id == order.id).values(amount_refunded=refunded).execution_options(synchronize_session=False)
+            update(Order)
+            .where(Order.id == order.id)
+            .values(amount_refunded=refunded)
+            .execution_options(synchronize_session=False)
         )
         note = f"refunded {refunded} of {order.total}"
         if refunded >= order.total:
-            await change_status(self.db_session, order, (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED), OrderStatus.REFUNDED, note)
+            await change_status(
+                self.db_session,
+                order,
+                (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
+                OrderStatus.REFUNDED,
+                note,
+            )
         else:
             await self._note(order, note)
 
     async def _flag(self, order: Order, reason: str) -> None:
         await self.db_session.execute(
-            update(Order).where(Order.id == order.id).values(payment_flag=reason).execution_options(synchronize_session=False)
+            update(Order)
+            .where(Order.id == order.id)
+            .values(payment_flag=reason)
+            .execution_options(synchronize_session=False)
         )
         await self._note(order, f"flagged: {reason}")
         logger.warning("order %s flagged: %s", order.number, reason)
 
     async def _note(self, order: Order, note: str) -> None:
-        self.db_session.add(OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note))
+        self.db_session.add(
+            OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note)
+        )
         await self.db_session.flush()
 
 
@@ -315,20 +343,26 @@ async def release_expired(
     scope_to_all_counties(db_session)
     overdue = (
         await db_session.scalars(
-            select(Order).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.checkout_expires_at < now).limit(200)
+            select(Order)
+            .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.checkout_expires_at < now)
+            .limit(200)
         )
     ).all()
     events = PaymentEventService(db_session, gateway, mailer)
     settled = []
     for order in overdue:
-        checkout = await gateway.retrieve_session(order.stripe_session_id) if order.stripe_session_id else None
+        checkout = (
+            await gateway.retrieve_session(order.stripe_session_id) if order.stripe_session_id else None
+        )
         scope_to_county(db_session, order.county_id)
         if checkout is not None and checkout.status == "complete" and checkout.payment_status == "paid":
             changed = await events.mark_paid(order, checkout.to_dict())
         else:
             if checkout is not None and checkout.status == "open":
                 await gateway.expire_session(order.stripe_session_id)
-            changed = await release_hold(db_session, order, OrderStatus.EXPIRED, "checkout session expired (sweeper)")
+            changed = await release_hold(
+                db_session, order, OrderStatus.EXPIRED, "checkout session expired (sweeper)"
+            )
         await events.commit()
         scope_to_all_counties(db_session)
         if changed:

@@ -34,7 +34,11 @@ async def hold(session: AsyncSession, quantities: dict[int, int]) -> list[int]:
 
 async def release(session: AsyncSession, order_id: int) -> None:
     """Give an order's held quantities back to stock (call once, after winning the status change)."""
-    lines = (await session.execute(select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id))).all()
+    lines = (
+        await session.execute(
+            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id)
+        )
+    ).all()
     for variant_id, quantity in sorted(line for line in lines if line[0] is not None):
         await session.execute(
             update(Variant)
@@ -45,5 +49,9 @@ async def release(session: AsyncSession, order_id: int) -> None:
 
 
 async def lines_of(session: AsyncSession, order_id: int) -> dict[int, int]:
-    lines = (await session.execute(select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id))).all()
+    lines = (
+        await session.execute(
+            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id)
+        )
+    ).all()
     return {variant_id: quantity for variant_id, quantity in lines if variant_id is not None}

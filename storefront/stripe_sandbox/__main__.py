@@ -51,8 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:  %(name)s: %(message)s")
     logging.getLogger("storefront.stripe_sandbox").info(
-        "Stripe sandbox on %s: use STRIPE_API_BASE=%s and any STRIPE_SECRET_KEY=sk_test_...; "
-        "webhooks to %s",
+        "Stripe sandbox on %s: use STRIPE_API_BASE=%s and any STRIPE_SECRET_KEY=sk_test_...; webhooks to %s",
         args.public_url,
         args.public_url,
         args.webhook_url or "nowhere (events are only stored)",

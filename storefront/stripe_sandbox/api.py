@@ -112,9 +112,7 @@ async def list_checkout_sessions(
 async def retrieve_checkout_session(
     request: Request[Any, Any, Any], sandbox: NamedDependency[Sandbox], session_id: FromPath[str]
 ) -> Response[dict[str, Any]]:
-    return await _call(
-        request, sandbox, lambda form: sandbox.retrieve("checkout.session", session_id, form)
-    )
+    return await _call(request, sandbox, lambda form: sandbox.retrieve("checkout.session", session_id, form))
 
 
 @post("/checkout/sessions/{session_id:str}/expire", status_code=HTTP_200_OK)
@@ -135,9 +133,7 @@ async def list_checkout_session_line_items(
 async def retrieve_payment_intent(
     request: Request[Any, Any, Any], sandbox: NamedDependency[Sandbox], intent_id: FromPath[str]
 ) -> Response[dict[str, Any]]:
-    return await _call(
-        request, sandbox, lambda form: sandbox.retrieve("payment_intent", intent_id, form)
-    )
+    return await _call(request, sandbox, lambda form: sandbox.retrieve("payment_intent", intent_id, form))
 
 
 @get("/charges/{charge_id:str}")

@@ -78,8 +78,7 @@ def _page(
             ],
             "total": format_amount(session["amount_total"], currency),
             "payment_methods": [
-                (method, PAYMENT_METHOD_LABELS[method])
-                for method in session["payment_method_types"]
+                (method, PAYMENT_METHOD_LABELS[method]) for method in session["payment_method_types"]
             ],
             "outcomes": OUTCOMES,
             "expires_at": expires_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -121,9 +120,7 @@ async def pay(
 
 
 @post("/checkout/{session_id:str}/cancel", status_code=HTTP_200_OK)
-async def cancel(
-    sandbox: NamedDependency[Sandbox], session_id: FromPath[str]
-) -> Template | Redirect:
+async def cancel(sandbox: NamedDependency[Sandbox], session_id: FromPath[str]) -> Template | Redirect:
     """Back to the shop; like Stripe, leaving the page does not expire the session."""
     async with sandbox.lock:
         session = sandbox.sessions.get(session_id)

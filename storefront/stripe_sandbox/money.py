@@ -29,9 +29,6 @@ SYMBOLS = {"cny": "¥", "jpy": "¥", "usd": "$", "eur": "€", "gbp": "£", "hkd
 def format_amount(amount: int, currency: str) -> str:
     """``format_amount(1280, "cny") == "¥12.80"``; unknown symbols fall back to the ISO code."""
     currency = currency.lower()
-    if currency in ZERO_DECIMAL_CURRENCIES:
-        number = f"{amount:,}"
-    else:
-        number = f"{amount // 100:,}.{amount % 100:02d}"
+    number = f"{amount:,}" if currency in ZERO_DECIMAL_CURRENCIES else f"{amount // 100:,}.{amount % 100:02d}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{number}" if symbol else f"{number} {currency.upper()}"

@@ -57,9 +57,7 @@ def missing(param: str) -> StripeError:
 
 
 def no_such(kind: str, object_id: str, param: str | None = None) -> StripeError:
-    return StripeError(
-        f"No such {kind}: '{object_id}'", param=param, code="resource_missing", status=404
-    )
+    return StripeError(f"No such {kind}: '{object_id}'", param=param, code="resource_missing", status=404)
 
 
 def decode_form(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -159,9 +157,7 @@ class Form:
             )
         return value
 
-    def integer(
-        self, key: str, *, required: bool = False, minimum: int | None = None
-    ) -> int | None:
+    def integer(self, key: str, *, required: bool = False, minimum: int | None = None) -> int | None:
         raw = self.string(key, required=required)
         if raw is None:
             return None
@@ -201,9 +197,7 @@ class Form:
                 raise missing(self.name(key))
             return None
         if not isinstance(value, dict):
-            raise StripeError(
-                f"Invalid object: {self.name(key)} must be a hash", param=self.name(key)
-            )
+            raise StripeError(f"Invalid object: {self.name(key)} must be a hash", param=self.name(key))
         return Form(value, self.name(key))
 
     def array(self, key: str, *, required: bool = False) -> list[Any]:
@@ -213,9 +207,7 @@ class Form:
                 raise missing(self.name(key))
             return []
         if not isinstance(value, list):
-            raise StripeError(
-                f"Invalid array: {self.name(key)} must be an array", param=self.name(key)
-            )
+            raise StripeError(f"Invalid array: {self.name(key)} must be an array", param=self.name(key))
         return value
 
     def hashes(self, key: str, *, required: bool = False) -> list[Form]:
@@ -236,15 +228,12 @@ class Form:
         if form is None:
             return {}
         if len(form.data) > METADATA_MAX_KEYS:
-            raise StripeError(
-                f"Invalid {form.prefix}: at most {METADATA_MAX_KEYS} keys", param=form.prefix
-            )
+            raise StripeError(f"Invalid {form.prefix}: at most {METADATA_MAX_KEYS} keys", param=form.prefix)
         metadata = {}
         for meta_key in form.data:
             if len(meta_key) > METADATA_KEY_MAX_LENGTH:
                 raise StripeError(
-                    f"Invalid {form.prefix}: keys must be at most "
-                    f"{METADATA_KEY_MAX_LENGTH} characters",
+                    f"Invalid {form.prefix}: keys must be at most {METADATA_KEY_MAX_LENGTH} characters",
                     param=form.name(meta_key),
                 )
             value = form.string(meta_key, max_length=METADATA_VALUE_MAX_LENGTH)

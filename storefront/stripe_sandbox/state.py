@@ -87,9 +87,7 @@ class Sandbox:
 
     # Idempotency -------------------------------------------------------------------------
 
-    def replay(
-        self, api_key: str, key: str, endpoint: str, params: dict[str, Any]
-    ) -> dict[str, Any] | None:
+    def replay(self, api_key: str, key: str, endpoint: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """The saved answer to an earlier request with this key, or None if there was none.
 
         Like Stripe, a key is bound to its first endpoint and parameters: reusing it for a
@@ -145,17 +143,14 @@ class Sandbox:
         sessions = [
             session
             for session in reversed(self.sessions.values())
-            if payment_intent in (None, session["payment_intent"])
-            and status in (None, session["status"])
+            if payment_intent in (None, session["payment_intent"]) and status in (None, session["status"])
         ]
         return self._page(sessions, form, "/v1/checkout/sessions")
 
     def list_line_items(self, session_id: str, form: Form) -> dict[str, Any]:
         form.only("limit", "starting_after", "ending_before", "expand")
         self._get("checkout.session", session_id, "id")
-        return self._page(
-            self.line_items[session_id], form, f"/v1/checkout/sessions/{session_id}/line_items"
-        )
+        return self._page(self.line_items[session_id], form, f"/v1/checkout/sessions/{session_id}/line_items")
 
     def list_events(self, form: Form) -> dict[str, Any]:
         """Newest first; ``type`` may end in ``*`` (``checkout.session.*``), as on Stripe."""
@@ -209,14 +204,12 @@ class Sandbox:
             expires_at = now + MAX_LIFETIME
         elif expires_at < now + MIN_LIFETIME - LIFETIME_GRACE:
             raise StripeError(
-                "The `expires_at` timestamp must be at least 30 minutes from Checkout Session "
-                "creation.",
+                "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.",
                 param="expires_at",
             )
         elif expires_at > now + MAX_LIFETIME:
             raise StripeError(
-                "The `expires_at` timestamp must be less than 24 hours from Checkout Session "
-                "creation.",
+                "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
                 param="expires_at",
             )
         payment_method_types = form.strings("payment_method_types", choices=PAYMENT_METHOD_TYPES)
@@ -268,9 +261,7 @@ class Sandbox:
             "shipping_cost": None,
             "shipping_options": [],
             "status": "open",
-            "submit_type": form.string(
-                "submit_type", choices=("auto", "book", "donate", "pay", "subscribe")
-            ),
+            "submit_type": form.string("submit_type", choices=("auto", "book", "donate", "pay", "subscribe")),
             "subscription": None,
             "success_url": form.url("success_url"),
             "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
@@ -409,9 +400,7 @@ class Sandbox:
         charge = self.charges[intent["latest_charge"]]
         if succeeded:
             intent.update(status="succeeded", amount_received=intent["amount"])
-            charge.update(
-                status="succeeded", paid=True, captured=True, amount_captured=charge["amount"]
-            )
+            charge.update(status="succeeded", paid=True, captured=True, amount_captured=charge["amount"])
             session["payment_status"] = "paid"
             self._emit("checkout.session.async_payment_succeeded", session)
         else:
@@ -424,9 +413,7 @@ class Sandbox:
                     "type": "card_error",
                 },
             )
-            charge.update(
-                status="failed", failure_code="insufficient_funds", failure_message=message
-            )
+            charge.update(status="failed", failure_code="insufficient_funds", failure_message=message)
             self._emit("checkout.session.async_payment_failed", session)
         return session
 
@@ -449,8 +436,7 @@ class Sandbox:
             charge = self.charges.get(intent["latest_charge"] or "")
             if charge is None or charge["status"] != "succeeded":
                 raise StripeError(
-                    f"This PaymentIntent ({intent_id}) does not have a successful charge to "
-                    "refund.",
+                    f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
                     param="payment_intent",
                 )
         else:
@@ -552,9 +538,7 @@ class Sandbox:
     def _line_items(self, form: Form, now: int) -> list[dict[str, Any]]:
         line_items = form.hashes("line_items", required=True)
         if len(line_items) > MAX_LINE_ITEMS:
-            raise StripeError(
-                f"You may only specify up to {MAX_LINE_ITEMS} line items.", param="line_items"
-            )
+            raise StripeError(f"You may only specify up to {MAX_LINE_ITEMS} line items.", param="line_items")
         items: list[dict[str, Any]] = []
         for item in line_items:
             item.only("price", "price_data", "quantity")
@@ -581,8 +565,7 @@ class Sandbox:
                 )
             if items and currency != items[0]["currency"]:
                 raise StripeError(
-                    "All line items must use the same currency; the first uses "
-                    f"{items[0]['currency']}.",
+                    f"All line items must use the same currency; the first uses {items[0]['currency']}.",
                     param=price_data.name("currency"),
                 )
             amount = unit_amount * quantity
@@ -674,9 +657,7 @@ class Sandbox:
             return
         if node.get("object") == "checkout.session" and key == "line_items" and not rest:
             url = f"/v1/checkout/sessions/{node['id']}/line_items"
-            node["line_items"] = copy.deepcopy(
-                self._page(self.line_items[node["id"]], Form({}), url)
-            )
+            node["line_items"] = copy.deepcopy(self._page(self.line_items[node["id"]], Form({}), url))
             return
         if key not in node:
             raise StripeError(f"This property cannot be expanded ({full_path}).", param="expand")
@@ -684,9 +665,7 @@ class Sandbox:
         if isinstance(value, str):
             target = self._lookup(value)
             if target is None:
-                raise StripeError(
-                    f"This property cannot be expanded ({full_path}).", param="expand"
-                )
+                raise StripeError(f"This property cannot be expanded ({full_path}).", param="expand")
             node[key] = value = copy.deepcopy(target)
         if rest and isinstance(value, dict):
             self._expand(value, rest, full_path)

@@ -8,6 +8,7 @@ from litestar.response import Template
 from storefront.db import DbSession
 from storefront.tenancy.service import CountyService
 
+
 class DirectoryController(Controller):
     path = "/"
 

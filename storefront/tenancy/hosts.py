@@ -22,7 +22,9 @@ SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health", "/c/"
 
 
 class CountyHosts:
-    def __init__(self, base_domain: str, session_maker: Callable[[], object] | None = None, ttl: float = 30.0) -> None:
+    def __init__(
+        self, base_domain: str, session_maker: Callable[[], object] | None = None, ttl: float = 30.0
+    ) -> None:
         self.base_domain = base_domain.lower().strip(".")
         self.session_maker = session_maker
         self.ttl = ttl

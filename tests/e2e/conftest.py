@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -89,15 +88,33 @@ def site(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator
         }
         # Set up exactly as `make run` does, in processes of their own.
         for command in (["database", "upgrade", "--no-prompt"], ["seed-demo"]):
-            subprocess.run([sys.executable, "-m", "storefront.cli", *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "storefront.cli", *command],
+                cwd=PROJECT_ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "storefront.app:create_app", "--port", str(port), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "storefront.app:create_app",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
             cwd=PROJECT_ROOT,
             env=env,
         )
         try:
             _wait_until_up(f"{url}/health", server)
-            yield Site(url=url, port=port, sandbox_url=sandbox_url, database_url=database_url, mailbox=mailbox)
+            yield Site(
+                url=url, port=port, sandbox_url=sandbox_url, database_url=database_url, mailbox=mailbox
+            )
         finally:
             server.terminate()
             server.wait(timeout=10)

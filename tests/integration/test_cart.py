@@ -19,7 +19,7 @@ async def shop(session_maker):
         guzhang = await make_county(session, "guzhang")
         other = await make_catalog(session, guzhang, products=1, category_slug="tea")
         variants = {}
-        for county, items in ((raohe, products), (guzhang, other)):
+        for county, _items in ((raohe, products), (guzhang, other)):
             scope_to_county(session, county.id)
             variants[county.slug] = (await session.scalars(select(Variant).order_by(Variant.id))).all()
         await session.commit()
@@ -55,8 +55,12 @@ async def test_htmx_actions_answer_with_partials_and_the_header_count(client, sh
     added = await shopper.add(variants["raohe"][0].id, 2, **{"HX-Request": "true"})
     assert added.status_code == 200
     assert "<html" not in added.text
-    assert 'id="cart-count"' in added.text and 'hx-swap-oob="true"' in added.text and ">2</span>" in added.text
-    changed = await shopper.post(f"/cart/items/{variants['raohe'][0].id}", {"quantity": "4"}, **{"HX-Request": "true"})
+    assert (
+        'id="cart-count"' in added.text and 'hx-swap-oob="true"' in added.text and ">2</span>" in added.text
+    )
+    changed = await shopper.post(
+        f"/cart/items/{variants['raohe'][0].id}", {"quantity": "4"}, **{"HX-Request": "true"}
+    )
     assert changed.status_code == 200 and "<html" not in changed.text
     assert "¥272.00" in changed.text
     count = await client.get("/c/raohe/cart/count")
@@ -115,6 +119,8 @@ async def test_carts_of_two_shops_never_mix(client, shop):
 async def test_a_post_without_the_csrf_token_is_refused(client, shop):
     _, variants = shop
     await client.get("/c/raohe/cart")
-    response = await client.post("/c/raohe/cart/items", data={"variant_id": variants["raohe"][0].id, "quantity": 1})
+    response = await client.post(
+        "/c/raohe/cart/items", data={"variant_id": variants["raohe"][0].id, "quantity": 1}
+    )
     assert response.status_code == 403
     assert line_count((await client.get("/c/raohe/cart")).text) == 0

@@ -25,7 +25,9 @@ from tests.support.stripe_flow import deliver, pay_and_deliver, press
 @pytest.fixture
 async def raohe(session_maker):
     async with session_maker() as session:
-        county = await make_county(session, "raohe", name_zh="饶河县", shipping_fee=1000, free_shipping_threshold=None)
+        county = await make_county(
+            session, "raohe", name_zh="饶河县", shipping_fee=1000, free_shipping_threshold=None
+        )
         await make_catalog(session, county, products=2)
         scope_to_county(session, county.id)
         variants = (await session.scalars(select(Variant).order_by(Variant.id))).all()
@@ -53,11 +55,15 @@ async def paid_events(session_maker, order: Order) -> int:
     async with session_maker() as session:
         scope_to_county(session, order.county_id)
         return await session.scalar(
-            select(func.count()).select_from(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.status == "paid")
+            select(func.count())
+            .select_from(OrderEvent)
+            .where(OrderEvent.order_id == order.id, OrderEvent.status == "paid")
         )
 
 
-async def test_a_paid_checkout_holds_stock_pays_and_sends_one_email(settings, client, raohe, session_maker, stripe_sandbox, stripe_events, mailbox):
+async def test_a_paid_checkout_holds_stock_pays_and_sends_one_email(
+    settings, client, raohe, session_maker, stripe_sandbox, stripe_events, mailbox
+):
     county, variants = raohe
     jar, small = variants[0], variants[1]
     shopper = Shopper(client, "raohe")
@@ -87,7 +93,9 @@ async def test_a_paid_checkout_holds_stock_pays_and_sends_one_email(settings, cl
     assert "购物车是空的" in (await client.get("/c/raohe/cart")).text
 
 
-async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(client, raohe, stripe_sandbox, stripe_events):
+async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(
+    client, raohe, stripe_sandbox, stripe_events
+):
     _, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 1)
@@ -103,14 +111,18 @@ async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(client
     assert "<html" not in polled.text and "已收到付款" in polled.text and "every 2s" not in polled.text
 
 
-async def test_cancel_gives_the_stock_back_and_keeps_the_cart(client, raohe, session_maker, stripe_sandbox, stripe_events):
+async def test_cancel_gives_the_stock_back_and_keeps_the_cart(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 3)
     session_id = session_id_of(await shopper.checkout(unique_email()))
     assert await stock_of(session_maker, county.id, variants[0].id) == 17
     cancelled = await press(stripe_sandbox, session_id, "cancel")
-    back = await client.get(cancelled.headers["location"].replace("http://testserver.local", ""), follow_redirects=True)
+    back = await client.get(
+        cancelled.headers["location"].replace("http://testserver.local", ""), follow_redirects=True
+    )
     assert "付款已取消" in back.text and 'value="3"' in back.text
     assert await stock_of(session_maker, county.id, variants[0].id) == 20
     [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
@@ -118,7 +130,9 @@ async def test_cancel_gives_the_stock_back_and_keeps_the_cart(client, raohe, ses
     assert await stock_of(session_maker, county.id, variants[0].id) == 20  # released once only
 
 
-async def test_an_expired_session_gives_the_stock_back(client, raohe, session_maker, stripe_sandbox, stripe_events):
+async def test_an_expired_session_gives_the_stock_back(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 4)
@@ -132,7 +146,9 @@ async def test_an_expired_session_gives_the_stock_back(client, raohe, session_ma
     assert order.status == "expired"
 
 
-async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(settings, client, raohe, session_maker, stripe_sandbox):
+async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(
+    settings, client, raohe, session_maker, stripe_sandbox
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 5)
@@ -148,7 +164,9 @@ async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(settings
     assert checkout.status == "expired"  # it can no longer be paid
 
 
-async def test_the_sweeper_fulfils_a_paid_session_whose_event_was_lost(settings, client, raohe, session_maker, stripe_sandbox, mailbox):
+async def test_the_sweeper_fulfils_a_paid_session_whose_event_was_lost(
+    settings, client, raohe, session_maker, stripe_sandbox, mailbox
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 1)
@@ -157,17 +175,23 @@ async def test_the_sweeper_fulfils_a_paid_session_whose_event_was_lost(settings,
     await press(stripe_sandbox, session_id)  # paid, but the webhook is never passed on
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=31)
     async with session_maker() as session:
-        [number] = await release_expired(session, PaymentGateway(settings), client.app.state.mailer, now=later)
+        [number] = await release_expired(
+            session, PaymentGateway(settings), client.app.state.mailer, now=later
+        )
     assert (await order_by_number(session_maker, number)).status == "paid"
     assert await stock_of(session_maker, county.id, variants[0].id) == 19
     assert len(mailbox.wait_for(email)) == 1
 
 
-async def test_checkout_errors_show_next_to_their_fields_and_keep_what_was_typed(client, raohe, session_maker):
+async def test_checkout_errors_show_next_to_their_fields_and_keep_what_was_typed(
+    client, raohe, session_maker
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
     await shopper.add(variants[0].id, 1)
-    response = await shopper.checkout("not-an-email", mobile="12345", city="4401", recipient="李四", note="放门口")
+    response = await shopper.checkout(
+        "not-an-email", mobile="12345", city="4401", recipient="李四", note="放门口"
+    )
     assert response.status_code == 400
     html = response.text
     assert 'id="email-error"' in html and "电子邮箱格式不正确" in html
@@ -188,11 +212,17 @@ async def test_linked_choices_offer_the_cities_of_a_province(client, raohe):
     assert "道里区" in districts.text and "哈尔滨市" not in districts.text
 
 
-async def test_prices_totals_and_counties_sent_by_the_client_are_ignored(settings, client, raohe, session_maker, stripe_sandbox):
+async def test_prices_totals_and_counties_sent_by_the_client_are_ignored(
+    settings, client, raohe, session_maker, stripe_sandbox
+):
     county, variants = raohe
     shopper = Shopper(client, "raohe")
-    await shopper.post("/cart/items", {"variant_id": variants[0].id, "quantity": 1, "price": "1", "county": "guzhang"})
-    redirect = await shopper.checkout(unique_email(), total="1", subtotal="1", price="1", shipping_fee="0", county="guzhang", currency="usd")
+    await shopper.post(
+        "/cart/items", {"variant_id": variants[0].id, "quantity": 1, "price": "1", "county": "guzhang"}
+    )
+    redirect = await shopper.checkout(
+        unique_email(), total="1", subtotal="1", price="1", shipping_fee="0", county="guzhang", currency="usd"
+    )
     session_id = session_id_of(redirect)
     checkout = await PaymentGateway(settings).retrieve_session(session_id)
     assert checkout.amount_total == 6800 + 1000 and checkout.currency == "cny"
@@ -203,7 +233,9 @@ async def test_prices_totals_and_counties_sent_by_the_client_are_ignored(setting
     assert (order.subtotal, order.shipping_fee, order.total, order.currency) == (6800, 1000, 7800, "CNY")
 
 
-async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_ten(client, session_maker, settings):
+async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_ten(
+    client, session_maker, settings
+):
     async with session_maker() as session:
         county = await make_county(session, "raohe")
         await make_catalog(session, county, products=1)
@@ -219,7 +251,9 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
             scope_to_county(session, county.id)
             cart = CartService(session, {"carts": {str(county.id): {str(variant.id): 1}}}, county)
             try:
-                await CheckoutService(session, county, gateway).start(await cart.view(), form, language="zh", base_url="http://testserver.local")
+                await CheckoutService(session, county, gateway).start(
+                    await cart.view(), form, language="zh", base_url="http://testserver.local"
+                )
             except OutOfStockError:
                 return False
             return True

@@ -28,7 +28,9 @@ async def test_migrations_match_the_models(empty_database_url):
             tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
             differences = await connection.run_sync(
                 lambda sync: compare_metadata(
-                    MigrationContext.configure(sync, opts={"version_table": "alembic_versions", "compare_type": True}),
+                    MigrationContext.configure(
+                        sync, opts={"version_table": "alembic_versions", "compare_type": True}
+                    ),
                     Base.metadata,
                 )
             )

@@ -24,10 +24,14 @@ async def paid_order(client, session_maker, stripe_sandbox, stripe_events, setti
         await session.commit()
     shopper = Shopper(client, "raohe")
     await shopper.add(variant.id, 2)
-    completed = await pay_and_deliver(client, stripe_sandbox, stripe_events, session_id_of(await shopper.checkout("li@example.cn")))
+    completed = await pay_and_deliver(
+        client, stripe_sandbox, stripe_events, session_id_of(await shopper.checkout("li@example.cn"))
+    )
     async with session_maker() as session:
         scope_to_county(session, county.id)
-        order = await session.scalar(select(Order).where(Order.stripe_session_id == completed.event["data"]["object"]["id"]))
+        order = await session.scalar(
+            select(Order).where(Order.stripe_session_id == completed.event["data"]["object"]["id"])
+        )
         order.tracking_number = "SF1234567890"
         order.status = "shipped"
         await session.commit()
@@ -50,7 +54,9 @@ async def test_an_order_is_shown_after_a_lookup_by_email_or_mobile(client, paid_
 
 
 async def test_a_wrong_contact_finds_nothing_and_keeps_what_was_typed(client, paid_order):
-    refused = await Shopper(client, "raohe").post("/orders", {"number": paid_order.number, "contact": "13900000000"})
+    refused = await Shopper(client, "raohe").post(
+        "/orders", {"number": paid_order.number, "contact": "13900000000"}
+    )
     assert refused.status_code == 400
     assert "没有找到" in refused.text and f'value="{paid_order.number}"' in refused.text
     assert "中央大街" not in refused.text

@@ -18,7 +18,9 @@ async def _county_with(session_maker, products: int) -> str:
 
 
 @pytest.mark.parametrize("size", [10, 500])
-async def test_catalog_pages_issue_a_fixed_small_number_of_queries(client, session_maker, count_queries, size):
+async def test_catalog_pages_issue_a_fixed_small_number_of_queries(
+    client, session_maker, count_queries, size
+):
     product_slug = await _county_with(session_maker, size)
     counts = {}
     for path in ("/c/raohe/", "/c/raohe/category/honey", f"/c/raohe/products/{product_slug}"):

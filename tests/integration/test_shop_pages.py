@@ -16,7 +16,9 @@ from tests.support.factories import make_catalog, make_county
 @pytest.fixture
 async def raohe(session_maker):
     async with session_maker() as session:
-        county = await make_county(session, "raohe", name_zh="饶河县", name_en="Raohe County", primary_color="#123456")
+        county = await make_county(
+            session, "raohe", name_zh="饶河县", name_en="Raohe County", primary_color="#123456"
+        )
         products = await make_catalog(session, county, products=3, sold_out=1)
         await session.commit()
     return county, products
@@ -123,7 +125,9 @@ async def test_about_page_shows_the_brand_story(client, raohe):
     assert "<p>黑蜂在椴树花间采蜜。</p>" in response.text
 
 
-@pytest.mark.parametrize(("query", "found"), [("蜂蜜", 3), ("椴树", 3), ("honey", 3), ("HONEY linden", 3), ("松子", 0), ("%", 0)])
+@pytest.mark.parametrize(
+    ("query", "found"), [("蜂蜜", 3), ("椴树", 3), ("honey", 3), ("HONEY linden", 3), ("松子", 0), ("%", 0)]
+)
 async def test_search_finds_chinese_substrings_and_english_words(client, raohe, query, found):
     response = await client.get("/c/raohe/search", params={"q": query})
     assert response.status_code == 200
@@ -145,7 +149,9 @@ async def test_sitemap_lists_the_county_pages(client, raohe):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/xml")
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = {node.text for node in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)}
+    locations = {
+        node.text for node in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)
+    }
     assert "http://testserver.local/c/raohe/" in locations
     assert "http://testserver.local/c/raohe/category/honey" in locations
     assert {f"http://testserver.local/c/raohe/products/{p.slug}" for p in products} <= locations
@@ -193,7 +199,7 @@ async def test_accept_language_picks_english_without_a_cookie(client, raohe):
 
 
 async def test_the_shop_answers_on_its_own_host_name(client, raohe, session_maker):
-    county, products = raohe
+    _county, products = raohe
     on_subdomain = await client.get("/", headers={"Host": "raohe.shop.test"})
     assert on_subdomain.status_code == 200
     assert "饶河县" in on_subdomain.text

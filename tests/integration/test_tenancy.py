@@ -36,7 +36,9 @@ async def test_a_scoped_session_sees_only_its_county(session_maker, two_counties
         slugs = set((await session.scalars(select(Product.slug))).all())
         assert slugs == {p.slug for p in raohe_products}
         assert await session.get(Product, guzhang_products[0].id) is None
-        joined = await session.scalars(select(Variant).join(Product).where(Product.slug == guzhang_products[0].slug))
+        joined = await session.scalars(
+            select(Variant).join(Product).where(Product.slug == guzhang_products[0].slug)
+        )
         assert joined.all() == []
 
 

@@ -80,7 +80,9 @@ async def paid_session(client, raohe, stripe_sandbox, stripe_events):
 
 
 @pytest.mark.parametrize("case", ["missing", "wrong secret", "tampered", "too old"])
-async def test_bad_signatures_get_400_and_write_nothing(client, paid_session, session_maker, stripe_events, case):
+async def test_bad_signatures_get_400_and_write_nothing(
+    client, paid_session, session_maker, stripe_events, case
+):
     session_id, completed, _, _ = paid_session
     headers = {
         "missing": {"content-type": "application/json"},
@@ -95,14 +97,19 @@ async def test_bad_signatures_get_400_and_write_nothing(client, paid_session, se
     assert (await order_for(session_maker, session_id)).status == "pending_payment"
 
 
-async def test_the_same_event_delivered_twice_at_once_pays_once_and_mails_once(client, paid_session, session_maker, mailbox):
+async def test_the_same_event_delivered_twice_at_once_pays_once_and_mails_once(
+    client, paid_session, session_maker, mailbox
+):
     session_id, completed, _, email = paid_session
     first, second = await asyncio.gather(deliver(client, completed), deliver(client, completed))
     assert {first.status_code, second.status_code} == {200}
     assert sorted([first.text, second.text]) == ["duplicate", "ok"]
     order = await order_for(session_maker, session_id)
     assert order.status == "paid"
-    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+    assert (
+        await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid")
+        == 1
+    )
     assert await count(session_maker, Order) == 1
     mailbox.wait_for(email)
     mailbox.settle()
@@ -116,7 +123,10 @@ async def test_webhook_before_the_redirect_ends_paid_once(client, paid_session, 
     assert "已收到付款" in page.text
     order = await order_for(session_maker, session_id)
     assert order.status == "paid"
-    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+    assert (
+        await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid")
+        == 1
+    )
 
 
 async def test_redirect_before_the_webhook_ends_paid_once(client, paid_session, session_maker):
@@ -128,15 +138,22 @@ async def test_redirect_before_the_webhook_ends_paid_once(client, paid_session, 
     polled = await client.get(f"/c/raohe/checkout/complete?order={order_number_of(return_url)}")
     assert "已收到付款" in polled.text
     order = await order_for(session_maker, session_id)
-    assert await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid") == 1
+    assert (
+        await count(session_maker, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.status == "paid")
+        == 1
+    )
 
 
-async def test_expired_after_completed_leaves_the_order_paid(client, paid_session, session_maker, stripe_events, raohe):
+async def test_expired_after_completed_leaves_the_order_paid(
+    client, paid_session, session_maker, stripe_events, raohe
+):
     county, variant = raohe
     session_id, completed, _, _ = paid_session
     await deliver(client, completed)
     late = event_about(completed.event["data"]["object"], "checkout.session.expired", status="expired")
-    assert (await client.post("/stripe/webhook", content=late, headers=sign(late, stripe_events.secret))).status_code == 200
+    assert (
+        await client.post("/stripe/webhook", content=late, headers=sign(late, stripe_events.secret))
+    ).status_code == 200
     assert (await order_for(session_maker, session_id)).status == "paid"
     async with session_maker() as session:
         scope_to_county(session, county.id)
@@ -144,10 +161,14 @@ async def test_expired_after_completed_leaves_the_order_paid(client, paid_sessio
 
 
 @pytest.mark.parametrize("changes", [{"amount_total": 1}, {"currency": "usd"}])
-async def test_a_payment_that_differs_from_the_order_is_flagged_not_fulfilled(client, paid_session, session_maker, stripe_events, mailbox, changes):
+async def test_a_payment_that_differs_from_the_order_is_flagged_not_fulfilled(
+    client, paid_session, session_maker, stripe_events, mailbox, changes
+):
     session_id, completed, _, email = paid_session
     odd = event_about(completed.event["data"]["object"], "checkout.session.completed", **changes)
-    assert (await client.post("/stripe/webhook", content=odd, headers=sign(odd, stripe_events.secret))).status_code == 200
+    assert (
+        await client.post("/stripe/webhook", content=odd, headers=sign(odd, stripe_events.secret))
+    ).status_code == 200
     order = await order_for(session_maker, session_id)
     assert order.status == "pending_payment"
     assert order.payment_flag and "order total" in order.payment_flag
@@ -155,7 +176,9 @@ async def test_a_payment_that_differs_from_the_order_is_flagged_not_fulfilled(cl
     assert mailbox.to(email) == []
 
 
-async def test_partial_and_full_refunds_are_recorded(client, paid_session, session_maker, settings, stripe_events):
+async def test_partial_and_full_refunds_are_recorded(
+    client, paid_session, session_maker, settings, stripe_events
+):
     session_id, completed, _, _ = paid_session
     await deliver(client, completed)
     order = await order_for(session_maker, session_id)

@@ -109,9 +109,7 @@ def buttons(html: str) -> list[str]:
     return [button["text"] for form in parser.forms for button in form.buttons]
 
 
-def submit(
-    http: httpx.Client, page_url: str, button: str, choose: Iterable[str] = ()
-) -> httpx.Response:
+def submit(http: httpx.Client, page_url: str, button: str, choose: Iterable[str] = ()) -> httpx.Response:
     """Do what a browser without JavaScript does: pick the labelled radios, press ``button``."""
     page = http.get(page_url)
     parser = _FormParser()
@@ -306,9 +304,7 @@ def test_idempotency_key_replays_and_refuses_changed_params(client: stripe.Strip
     with pytest.raises(stripe.IdempotencyError):
         client.v1.checkout.sessions.create(changed, {"idempotency_key": "order-5-attempt-1"})
     with pytest.raises(stripe.IdempotencyError):
-        client.v1.checkout.sessions.expire(
-            first.id, options={"idempotency_key": "order-5-attempt-1"}
-        )
+        client.v1.checkout.sessions.expire(first.id, options={"idempotency_key": "order-5-attempt-1"})
 
     fresh = client.v1.checkout.sessions.create(changed, {"idempotency_key": "order-6-attempt-1"})
     assert fresh.id != first.id

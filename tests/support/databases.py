@@ -23,7 +23,9 @@ _counter = itertools.count()
 
 def migrate(database_url: str) -> None:
     """Apply every migration, exactly as ``storefront database upgrade`` does."""
-    AlembicCommands(sqlalchemy_config=database_config(Settings(database_url=database_url, secret_key="x"))).upgrade()
+    AlembicCommands(
+        sqlalchemy_config=database_config(Settings(database_url=database_url, secret_key="x"))
+    ).upgrade()
 
 
 def _plain_dsn(server_url: str, database: str) -> str:

@@ -33,12 +33,23 @@ async def make_county(session: AsyncSession, slug: str, **fields: object) -> Cou
 
 
 async def make_catalog(
-    session: AsyncSession, county: County, *, products: int = 3, sold_out: int = 0, category_slug: str = "honey"
+    session: AsyncSession,
+    county: County,
+    *,
+    products: int = 3,
+    sold_out: int = 0,
+    category_slug: str = "honey",
 ) -> list[Product]:
     """``products`` products in one category from one producer; the first ``sold_out`` have no stock."""
     scope_to_county(session, county.id)
     category = Category(slug=category_slug, name_zh="蜂蜜", name_en="Honey")
-    producer = Producer(slug=f"li-family-{county.slug}", name_zh="李家蜂场", name_en="Li family apiary", village_zh="西林子村", story_zh="三代养蜂人。")
+    producer = Producer(
+        slug=f"li-family-{county.slug}",
+        name_zh="李家蜂场",
+        name_en="Li family apiary",
+        village_zh="西林子村",
+        story_zh="三代养蜂人。",
+    )
     session.add_all([category, producer])
     await session.flush()
     created = []
@@ -60,8 +71,24 @@ async def make_catalog(
         stock = 0 if index < sold_out else 20
         session.add_all(
             [
-                Variant(product_id=product.id, label_zh="500克瓶装", label_en="500 g jar", sku=f"SKU-{number}-500", price=6800, stock=stock, position=0),
-                Variant(product_id=product.id, label_zh="250克瓶装", label_en="250 g jar", sku=f"SKU-{number}-250", price=3880, stock=stock, position=1),
+                Variant(
+                    product_id=product.id,
+                    label_zh="500克瓶装",
+                    label_en="500 g jar",
+                    sku=f"SKU-{number}-500",
+                    price=6800,
+                    stock=stock,
+                    position=0,
+                ),
+                Variant(
+                    product_id=product.id,
+                    label_zh="250克瓶装",
+                    label_en="250 g jar",
+                    sku=f"SKU-{number}-250",
+                    price=3880,
+                    stock=stock,
+                    position=1,
+                ),
                 ProductImage(product_id=product.id, path=f"p/{number}.jpg", position=0),
             ]
         )

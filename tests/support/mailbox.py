@@ -24,7 +24,7 @@ class Mailbox:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802, ANN001 (aiosmtpd hook)
+    async def handle_DATA(self, _server, _session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._changed:
             self.messages.append(message)

@@ -32,7 +32,10 @@ class Shopper:
 
     async def post(self, path: str, data: dict[str, Any], **headers: str) -> httpx.Response:
         return await self.client.post(
-            f"/c/{self.county}{path}", data=data, headers={**await self._csrf(), **headers}, follow_redirects=False
+            f"/c/{self.county}{path}",
+            data=data,
+            headers={**await self._csrf(), **headers},
+            follow_redirects=False,
         )
 
     async def add(self, variant_id: Any, quantity: Any = 1, **headers: str) -> httpx.Response:

@@ -49,10 +49,12 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 with receiver._changed:
-                    receiver.deliveries.append(Delivery(body, self.headers.get("Stripe-Signature", ""), time.monotonic()))
+                    receiver.deliveries.append(
+                        Delivery(body, self.headers.get("Stripe-Signature", ""), time.monotonic())
+                    )
                     failing = receiver.failures_left > 0
                     if failing:
                         receiver.failures_left -= 1
@@ -61,16 +63,23 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/stripe/webhook"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def wait_for(
-        self, event_type: str, count: int = 1, timeout: float = 5.0, object_id: str | None = None, **fields: object
+        self,
+        event_type: str,
+        count: int = 1,
+        timeout: float = 5.0,
+        object_id: str | None = None,
+        **fields: object,
     ) -> list[Delivery]:
         """The first ``count`` deliveries of ``event_type`` whose object has ``object_id`` and ``fields``."""
         wanted = {**fields, **({"id": object_id} if object_id else {})}
@@ -96,7 +105,9 @@ class WebhookReceiver:
 
 
 @contextmanager
-def running_sandbox(webhook_url: str | None, webhook_secret: str, expiry_check_interval: float = 0.1) -> Iterator[str]:
+def running_sandbox(
+    webhook_url: str | None, webhook_secret: str, expiry_check_interval: float = 0.1
+) -> Iterator[str]:
     """A fresh sandbox served by uvicorn in a background thread, posting its events to ``webhook_url``."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

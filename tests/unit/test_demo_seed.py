@@ -39,10 +39,7 @@ class Seeded:
 
 async def _row_counts(session: AsyncSession) -> dict[str, int]:
     scope_to_all_counties(session)
-    return {
-        model.__name__: await session.scalar(select(func.count()).select_from(model))
-        for model in MODELS
-    }
+    return {model.__name__: await session.scalar(select(func.count()).select_from(model)) for model in MODELS}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -118,9 +115,9 @@ async def test_each_county_has_producers_and_a_full_catalog(seeded: Seeded) -> N
         skus = [variant.sku for product in products for variant in product.variants]
         assert len(skus) == len(set(skus))
         assert any(variant.stock == 0 for product in products for variant in product.variants)
-        assert any(
-            all(variant.stock == 0 for variant in product.variants) for product in products
-        ), county.slug
+        assert any(all(variant.stock == 0 for variant in product.variants) for product in products), (
+            county.slug
+        )
         assert any(variant.stock > 0 for product in products for variant in product.variants)
 
 
