@@ -16,7 +16,6 @@ from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.exceptions import HTTPException
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -37,6 +36,7 @@ from storefront.orders.controllers import CheckoutController, OrderController, s
 from storefront.orders.mail import Mailer
 from storefront.orders.payments import PaymentGateway
 from storefront.orders.sweeper import run_sweeper
+from storefront.sessions import LazySessionConfig
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
 from storefront.web import LanguageMiddleware, create_environment
@@ -129,7 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db_config = database_config(settings)
     county_hosts = CountyHosts(settings.base_domain)
-    templates = create_environment()
+    templates = create_environment(auto_reload=not settings.is_production)
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
 
     def bind_host_lookup(app: Litestar) -> None:
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/media", directories=[settings.media_dir], name="media"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
-        middleware=[LanguageMiddleware(), ServerSideSessionConfig(secure=settings.is_production).middleware],
+        middleware=[LanguageMiddleware(), LazySessionConfig(secure=settings.is_production).middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,6 +80,7 @@ def negotiate_language(request: Request) -> str:
     return DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=4096)
 def format_money(amount_fen: int | None, currency: str = "CNY") -> str:
     """12.80 yuan shows as ¥12.80 in both languages."""
     if amount_fen is None:

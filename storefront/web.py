@@ -81,13 +81,14 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
 
 
-def create_environment() -> Environment:
+def create_environment(*, auto_reload: bool = True) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["money"] = format_money

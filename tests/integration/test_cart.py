@@ -124,3 +124,14 @@ async def test_a_post_without_the_csrf_token_is_refused(client, shop):
     )
     assert response.status_code == 403
     assert line_count((await client.get("/c/raohe/cart")).text) == 0
+
+
+async def test_browsing_stores_no_session_until_something_is_kept(client, shop, settings):
+    _, variants = shop
+    for path in ("/", "/c/raohe/", "/c/raohe/cart", "/c/raohe/cart/count", "/health"):
+        response = await client.get(path)
+        assert "session" not in response.cookies
+    assert not any(settings.session_dir.glob("*"))
+    added = await Shopper(client, "raohe").add(variants["raohe"][0].id, 1)
+    assert "session" in added.cookies
+    assert any(settings.session_dir.glob("*"))

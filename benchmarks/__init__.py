@@ -1,0 +1,1 @@
+"""Load benchmarks against a real server process (run with ``python -m benchmarks.catalog``)."""
