@@ -109,17 +109,13 @@ class Contention:
         expected_stock = self.stock - self.expected_successes
         found = []
         if self.successes != self.expected_successes:
-            found.append(
-                f"{self.successes} checkouts succeeded, expected {self.expected_successes}"
-            )
+            found.append(f"{self.successes} checkouts succeeded, expected {self.expected_successes}")
         if self.final_stock < 0:
             found.append(f"stock went negative ({self.final_stock})")
         elif self.final_stock != expected_stock:
             found.append(f"final stock is {self.final_stock}, expected {expected_stock}")
         if self.orders != self.successes:
-            found.append(
-                f"{self.orders} orders hold the variant but {self.successes} checkouts succeeded"
-            )
+            found.append(f"{self.orders} orders hold the variant but {self.successes} checkouts succeeded")
         return found
 
 
@@ -152,9 +148,7 @@ class Shop:
 
 async def create_database(server_url: str) -> str:
     """An empty database on the throwaway server; returns its SQLAlchemy URL."""
-    connection = await asyncpg.connect(
-        f"{server_url.replace('postgresql+asyncpg', 'postgresql')}/postgres"
-    )
+    connection = await asyncpg.connect(f"{server_url.replace('postgresql+asyncpg', 'postgresql')}/postgres")
     try:
         await connection.execute(f'CREATE DATABASE "{DATABASE}"')
     finally:
@@ -199,9 +193,7 @@ async def measure_throughput(shop: Shop, variant_ids: list[int], duration: float
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             if not await shop.start_checkout(variant_id):
-                raise RuntimeError(
-                    f"variant {variant_id} ran out of stock during the throughput run"
-                )
+                raise RuntimeError(f"variant {variant_id} ran out of stock during the throughput run")
             latencies.append(time.perf_counter() - started)
 
     began = time.perf_counter()
@@ -268,9 +260,7 @@ def run(args: argparse.Namespace) -> tuple[Throughput, Contention]:
         database_url = asyncio.run(create_database(server_url))
         migrate(database_url)
         # The app's own expiry interval; sessions live 30 minutes, so none expires during the run.
-        sandbox_url = stack.enter_context(
-            running_sandbox(None, WEBHOOK_SECRET, expiry_check_interval=2.0)
-        )
+        sandbox_url = stack.enter_context(running_sandbox(None, WEBHOOK_SECRET, expiry_check_interval=2.0))
         # The sandbox's Litestar app sets the root logger to INFO, which would log every SDK and
         # httpx request: keep warnings only.
         logging.getLogger().setLevel(logging.WARNING)
@@ -321,9 +311,7 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--concurrency", type=int, default=16, help="concurrent shoppers (default 16)"
-    )
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent shoppers (default 16)")
     parser.add_argument(
         "--duration", type=float, default=10, help="seconds of the throughput run (default 10)"
     )

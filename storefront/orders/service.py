@@ -173,11 +173,9 @@ class CheckoutService:
         if order.status != OrderStatus.PENDING_PAYMENT:
             return False
         if order.stripe_session_id:
-            checkout = await self.gateway.retrieve_session(order.stripe_session_id)
+            checkout = await self.gateway.close_session(order.stripe_session_id)
             if checkout.status == "complete":
                 return False  # paid after all; the webhook fulfils it
-            if checkout.status == "open":
-                await self.gateway.expire_session(order.stripe_session_id)
         released = await release_hold(self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper")
         await self.db_session.commit()
         return released
@@ -351,15 +349,13 @@ async def release_expired(
     events = PaymentEventService(db_session, gateway, mailer)
     settled = []
     for order in overdue:
-        checkout = (
-            await gateway.retrieve_session(order.stripe_session_id) if order.stripe_session_id else None
-        )
+        checkout = await gateway.close_session(order.stripe_session_id) if order.stripe_session_id else None
         scope_to_county(db_session, order.county_id)
-        if checkout is not None and checkout.status == "complete" and checkout.payment_status == "paid":
+        if checkout is not None and checkout.status == "complete":
+            if checkout.payment_status != "paid":
+                continue  # a delayed payment method is still settling; its event decides
             changed = await events.mark_paid(order, checkout.to_dict())
         else:
-            if checkout is not None and checkout.status == "open":
-                await gateway.expire_session(order.stripe_session_id)
             changed = await release_hold(
                 db_session, order, OrderStatus.EXPIRED, "checkout session expired (sweeper)"
             )

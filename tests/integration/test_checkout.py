@@ -264,3 +264,20 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
     async with session_maker() as session:
         scope_to_county(session, county.id)
         assert await session.scalar(select(func.count()).select_from(Order)) == 10
+
+
+async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 2)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    paid = await press(stripe_sandbox, session_id)  # paid in one tab...
+    number = order_number_of(paid.headers["location"])
+    await client.get(f"/c/raohe/checkout/cancel?order={number}")  # ...cancel pressed in another
+    assert (await order_by_number(session_maker, number)).status == "pending_payment"
+    assert await stock_of(session_maker, county.id, variants[0].id) == 18
+    [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+    await deliver(client, completed)
+    assert (await order_by_number(session_maker, number)).status == "paid"
