@@ -14,6 +14,7 @@ from litestar.response import Template
 from storefront.catalog.service import CategoryService, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.web import SHARED_PAGE
 
 PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 Products: TypeAlias = NamedDependency[ProductService]
@@ -27,7 +28,7 @@ class ShopController(Controller):
     path = "/c/{county_slug:str}"
     dependencies = {"county": Provide(provide_county), "products": Provide(provide_products)}
 
-    @get("/", name="shop:home", cache=True)
+    @get("/", name="shop:home", **SHARED_PAGE)
     async def home(
         self, county: CurrentCounty, products: Products, db_session: DbSession, page: PageNumber = 1
     ) -> Template:
@@ -37,7 +38,7 @@ class ShopController(Controller):
             context={"county": county, "categories": categories, "page": await products.page(page)},
         )
 
-    @get("/category/{slug:str}", name="shop:category", cache=True)
+    @get("/category/{slug:str}", name="shop:category", **SHARED_PAGE)
     async def category(
         self,
         county: CurrentCounty,
@@ -72,7 +73,7 @@ class ShopController(Controller):
             "shop/product.html", context={"county": county, "product": product, "json_ld": json_ld}
         )
 
-    @get("/producers/{slug:str}", name="shop:producer", cache=True)
+    @get("/producers/{slug:str}", name="shop:producer", **SHARED_PAGE)
     async def producer(
         self,
         county: CurrentCounty,
@@ -106,11 +107,11 @@ class ShopController(Controller):
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
         return Template(template, context=context)
 
-    @get("/about", name="shop:about", cache=True)
+    @get("/about", name="shop:about", **SHARED_PAGE)
     async def about(self, county: CurrentCounty) -> Template:
         return Template("shop/about.html", context={"county": county})
 
-    @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml", cache=True)
+    @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml", **SHARED_PAGE)
     async def sitemap(
         self, request: Request, county: CurrentCounty, products: Products, db_session: DbSession
     ) -> Template:

@@ -7,12 +7,13 @@ from litestar.response import Template
 
 from storefront.db import DbSession
 from storefront.tenancy.service import CountyService
+from storefront.web import SHARED_PAGE
 
 
 class DirectoryController(Controller):
     path = "/"
 
-    @get("/", name="directory", cache=True)
+    @get("/", name="directory", **SHARED_PAGE)
     async def directory(self, db_session: DbSession) -> Template:
         provinces = await CountyService(session=db_session).directory()
         return Template("shop/directory.html", context={"provinces": provinces})

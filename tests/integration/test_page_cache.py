@@ -1,0 +1,53 @@
+"""The page cache: catalog pages are reused for everyone, and nothing personal is reused with them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+
+from storefront.app import create_app
+from tests.support.factories import make_catalog, make_county
+
+
+@pytest.fixture
+async def cached_app(settings, session_maker):
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        await make_catalog(session, county, products=3)
+        await session.commit()
+    return create_app(replace(settings, page_cache_seconds=60))
+
+
+async def test_a_cached_page_is_served_without_queries(cached_app):
+    async with AsyncTestClient(app=cached_app) as client:
+        statements = []
+        engine = cached_app.state.db_config.get_engine().sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        first = await client.get("/c/raohe/")
+        assert statements
+        statements.clear()
+        second = await client.get("/c/raohe/")
+        assert statements == []
+        assert second.text == first.text
+
+
+async def test_visitors_never_share_a_csrf_token_or_session_through_the_cache(cached_app):
+    tokens = set()
+    for _ in range(3):
+        async with AsyncTestClient(app=cached_app) as visitor:
+            for path in ("/", "/c/raohe/", "/c/raohe/category/honey", "/c/raohe/about"):
+                assert (await visitor.get(path)).headers.get_list("set-cookie") == []
+            await visitor.get("/c/raohe/cart")  # an uncached page hands out the visitor's own token
+            tokens.add(visitor.cookies.get("csrftoken"))
+    assert None not in tokens and len(tokens) == 3
+
+
+async def test_languages_are_cached_apart(cached_app):
+    async with AsyncTestClient(app=cached_app) as client:
+        chinese = await client.get("/c/raohe/")
+        english = await client.get("/c/raohe/", headers={"Accept-Language": "en"})
+        assert "已售罄" not in english.text and "Linden honey" in english.text
+        assert "椴树蜂蜜" in chinese.text and 'lang="zh-Hans"' in chinese.text
