@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from advanced_alchemy.config import AlembicAsyncConfig
 from advanced_alchemy.extensions.litestar import (
@@ -32,6 +33,7 @@ from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.db import import_models
 from storefront.i18n import current_language, negotiate_language
+from storefront.metrics.referrals import REFERRAL_PARAM, ReferralMiddleware
 from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
 from storefront.orders.mail import Mailer
 from storefront.orders.payments import PaymentGateway
@@ -65,9 +67,13 @@ def health() -> str:
 
 
 def _page_cache_key(request: Request) -> str:
-    """Cached pages differ by host (links, canonical URL), full path and query, and language."""
+    """Cached pages differ by host (links, canonical URL), path, query and language; a creator's
+    ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
     host = request.headers.get("host", "")
-    return f"{host}{request.url.path}?{request.url.query}#{negotiate_language(request)}"
+    query = urlencode(
+        sorted((key, value) for key, value in request.query_params.multi_items() if key != REFERRAL_PARAM)
+    )
+    return f"{host}{request.url.path}?{query}#{negotiate_language(request)}"
 
 
 def _error_page(request: Request, exc: Exception) -> Response:
@@ -111,6 +117,7 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         before_send_handler="autocommit",
+        set_default_exception_handler=False,  # database failures are our 500 page, not a 409
         session_dependency_key="db_session",
         engine_config=EngineConfig(echo=settings.database_echo, connect_args=_connect_args(settings)),
         # Checkout commits mid-request (stock first, then the order); keep loaded rows usable.
@@ -148,7 +155,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/media", directories=[settings.media_dir], name="media"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
-        middleware=[LanguageMiddleware(), LazySessionConfig(secure=settings.is_production).middleware],
+        middleware=[
+            LanguageMiddleware(),
+            LazySessionConfig(secure=settings.is_production).middleware,
+            ReferralMiddleware(),
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production
         ),

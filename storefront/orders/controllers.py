@@ -19,6 +19,7 @@ from storefront.cart.controllers import Cart, provide_cart
 from storefront.db import DbSession
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
+from storefront.metrics.referrals import referral_of
 from storefront.orders import divisions
 from storefront.orders.forms import CheckoutForm
 from storefront.orders.mail import Mailer
@@ -136,7 +137,11 @@ class CheckoutController(Controller):
             )
         try:
             order = await checkout.start(
-                cart_view, form, language=current_language.get(), base_url=str(request.base_url)
+                cart_view,
+                form,
+                language=current_language.get(),
+                base_url=str(request.base_url),
+                referral_code=referral_of(request),
             )
         except OutOfStockError:
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")

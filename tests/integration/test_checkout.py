@@ -281,3 +281,16 @@ async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
     [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
     await deliver(client, completed)
     assert (await order_by_number(session_maker, number)).status == "paid"
+
+
+async def test_a_creators_referral_link_is_attributed_to_the_order(client, raohe, session_maker):
+    county, variants = raohe
+    await client.get("/c/raohe/?ref=<script>")  # not a code: ignored
+    await client.get("/c/raohe/?ref=laowang-video")
+    await client.get("/c/raohe/?ref=<script>")
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    session_id_of(await shopper.checkout(unique_email()))
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(Order.referral_code)) == "laowang-video"

@@ -51,3 +51,14 @@ async def test_languages_are_cached_apart(cached_app):
         english = await client.get("/c/raohe/", headers={"Accept-Language": "en"})
         assert "已售罄" not in english.text and "Linden honey" in english.text
         assert "椴树蜂蜜" in chinese.text and 'lang="zh-Hans"' in chinese.text
+
+
+async def test_referral_links_share_the_cached_page(cached_app):
+    async with AsyncTestClient(app=cached_app) as client:
+        statements = []
+        engine = cached_app.state.db_config.get_engine().sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        await client.get("/c/raohe/")
+        statements.clear()
+        await client.get("/c/raohe/?ref=laowang")
+        assert statements == []

@@ -7,6 +7,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from sqlalchemy import text
 
 from storefront.catalog.models import Producer, Product
 from storefront.db import scope_to_county
@@ -218,3 +219,17 @@ async def test_a_custom_domain_serves_its_county(client, session_maker):
     response = await client.get("/about", headers={"Host": "guzhangtea.example"})
     assert response.status_code == 200
     assert "古丈县" in response.text
+
+
+async def test_a_failure_on_our_side_is_a_branded_500_page_in_the_visitors_language(
+    client, raohe, session_maker
+):
+    async with session_maker() as session:
+        await session.execute(text("ALTER TABLE categories RENAME TO categories_gone"))
+        await session.commit()
+    chinese = await client.get("/c/raohe/")
+    assert chinese.status_code == 500
+    assert "出错了" in chinese.text and 'class="error-page"' in chinese.text
+    assert "Traceback" not in chinese.text and "categories" not in chinese.text
+    english = await client.get("/c/raohe/", headers={"Accept-Language": "en"})
+    assert english.status_code == 500 and "Something went wrong" in english.text
