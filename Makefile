@@ -53,6 +53,7 @@ endif
 
 bench: install system-deps
 	$(UV) run python -m benchmarks.catalog
+	$(UV) run python -m benchmarks.checkout
 
 # Refresh the message catalogs after changing interface strings; then translate the new entries.
 messages:
