@@ -84,7 +84,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
     try:
         template = request.app.template_engine.get_template("errors/error.html")
         body = template.render(
-            request=request, status=status, county=request.scope.get("state", {}).get("county"), exc=exc
+            request=request, status=status, county=request.scope.get("state", {}).get("county")
         )
     finally:
         current_language.reset(token)

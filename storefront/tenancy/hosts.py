@@ -38,9 +38,6 @@ class CountyHosts:
             self._loaded_at = time.monotonic()
         return self._custom
 
-    def forget_custom_domains(self) -> None:
-        self._loaded_at = float("-inf")
-
     async def county_for_host(self, host: str) -> str | None:
         host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
         suffix = f".{self.base_domain}"
