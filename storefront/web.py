@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -75,6 +76,14 @@ def _canonical_url(context: Context) -> str:
     return f"{base}{_public_path(request)}"
 
 
+BEIJING_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
+
+
+def beijing_time(moment: datetime.datetime) -> str:
+    """Times are stored in UTC and shown as China Standard Time (UTC+8, no daylight saving)."""
+    return moment.astimezone(BEIJING_TIME).strftime("%Y-%m-%d %H:%M")
+
+
 def media_url(path: str | None) -> str:
     return f"/media/{path}" if path else "/static/img/placeholder.svg"
 
@@ -97,6 +106,7 @@ def create_environment(*, auto_reload: bool = True) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["money"] = format_money
     env.filters["paragraphs"] = paragraphs
+    env.filters["beijing_time"] = beijing_time
     env.globals.update(
         shop_url=_shop_url,
         lang_url=_lang_url,

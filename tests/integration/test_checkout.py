@@ -109,6 +109,9 @@ async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(
     await deliver(client, completed)
     polled = await client.get(f"/c/raohe/checkout/complete?order={number}", headers={"HX-Request": "true"})
     assert "<html" not in polled.text and "已收到付款" in polled.text and "every 2s" not in polled.text
+    assert (
+        'id="cart-count"' in polled.text and 'hx-swap-oob="true"' in polled.text
+    )  # the header's cart empties
 
 
 async def test_cancel_gives_the_stock_back_and_keeps_the_cart(
