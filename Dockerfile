@@ -83,4 +83,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('PORT', '8000'), timeout=4); sys.exit(r.status != 200)"]
 
 # Migrate, then replace the shell with granian so it is PID 1 and receives SIGTERM directly.
-CMD ["sh", "-c", "storefront database upgrade --no-prompt && exec granian --interface asgi --factory --host 0.0.0.0 --port \"$PORT\" storefront.app:create_app"]
+CMD ["sh", "-c", "storefront database upgrade --no-prompt && exec granian --interface asgi --factory --host 0.0.0.0 --port \"$PORT\" storefront.asgi:create_asgi_app"]

@@ -67,13 +67,13 @@ def health() -> str:
 
 
 def _page_cache_key(request: Request) -> str:
-    """Cached pages differ by host (links, canonical URL), path, query and language; a creator's
-    ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
-    host = request.headers.get("host", "")
+    """Cached pages differ by scheme and host (links, canonical URL), path, query and language; a
+    creator's ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
+    origin = f"{request.url.scheme}://{request.headers.get('host', '')}"
     query = urlencode(
         sorted((key, value) for key, value in request.query_params.multi_items() if key != REFERRAL_PARAM)
     )
-    return f"{host}{request.url.path}?{query}#{negotiate_language(request)}"
+    return f"{origin}{request.url.path}?{query}#{negotiate_language(request)}"
 
 
 def _error_page(request: Request, exc: Exception) -> Response:
