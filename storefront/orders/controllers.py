@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, TypeAlias
 
 import stripe
@@ -34,6 +35,8 @@ from storefront.orders.service import (
 )
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
 from storefront.web import shop_path
+
+logger = logging.getLogger(__name__)
 
 FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Gateway: TypeAlias = NamedDependency[PaymentGateway]
@@ -183,9 +186,19 @@ class CheckoutController(Controller):
         orders: Orders,
         order: Annotated[str, QueryParameter(name="order", max_length=32)],
     ) -> Redirect:
+        """Back from Stripe's page without paying; if it was paid after all, show the order instead."""
         found = await orders.by_number(order) if is_my_order(request, order) else None
-        if found is not None:
-            await checkout.cancel(found)
+        if found is not None and found.status == OrderStatus.PENDING_PAYMENT:
+            try:
+                released = await checkout.cancel(found)
+            except stripe.StripeError:
+                logger.warning("could not close the Checkout Session of order %s", found.number)
+                released = False
+            if not released:  # paid meanwhile, or Stripe unreachable: the order page tells which
+                return Redirect(
+                    shop_path(request, county.slug, f"/checkout/complete?order={found.number}"),
+                    status_code=303,
+                )
         return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
 
 

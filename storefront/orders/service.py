@@ -25,7 +25,7 @@ from storefront.orders import stock
 from storefront.orders.forms import CheckoutForm
 from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus, StripeEvent
-from storefront.orders.payments import PaymentGateway
+from storefront.orders.payments import CHECKOUT_LIFETIME, PaymentGateway
 from storefront.tenancy.models import County
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ class CheckoutService:
         short = await stock.hold(session, {line.variant.id: line.quantity for line in cart.lines})
         if short:
             await session.rollback()
+            await session.refresh(self.county)  # the rollback expired it; the form is shown again
             raise OutOfStockError(short)
         province, city, district = form.names
         order = Order(
@@ -130,6 +131,8 @@ class CheckoutService:
             total=cart.total,
             idempotency_key=str(uuid.uuid4()),
             referral_code=referral_code,
+            # Known before Stripe answers, so the sweeper finds this hold even if nothing follows.
+            checkout_expires_at=now + CHECKOUT_LIFETIME,
             lines=[
                 OrderLine(
                     county_id=self.county.id,
@@ -238,8 +241,8 @@ class PaymentEventService:
             order = await self._order_for(Order.stripe_session_id == data["id"])
             if order is not None:
                 await self._apply_session_event(order, event.type, data)
-        elif event.type == "charge.refunded":
-            order = await self._order_for(Order.stripe_payment_intent == data.get("payment_intent"))
+        elif event.type == "charge.refunded" and data.get("payment_intent"):
+            order = await self._order_for(Order.stripe_payment_intent == data["payment_intent"])
             if order is not None:
                 await self._record_refund(order, data)
         await self.commit()
@@ -286,6 +289,8 @@ class PaymentEventService:
             paid = await change_status(
                 self.db_session, order, PAYABLE, OrderStatus.PAID, "payment received late", **values
             )
+            if not paid:  # another delivery settled it meanwhile: give back what was just taken
+                await stock.release(self.db_session, order.id)
         if paid:
             self._newly_paid.append(order.id)
         return paid
@@ -313,14 +318,16 @@ class PaymentEventService:
             await self._note(order, note)
 
     async def _flag(self, order: Order, reason: str) -> None:
-        await self.db_session.execute(
+        """Mark the order for a person to look at (once: later flags of the same order add nothing)."""
+        result = await self.db_session.execute(
             update(Order)
-            .where(Order.id == order.id)
+            .where(Order.id == order.id, Order.payment_flag.is_(None))
             .values(payment_flag=reason)
             .execution_options(synchronize_session=False)
         )
-        await self._note(order, f"flagged: {reason}")
-        logger.warning("order %s flagged: %s", order.number, reason)
+        if result.rowcount == 1:
+            await self._note(order, f"flagged: {reason}")
+            logger.warning("order %s flagged: %s", order.number, reason)
 
     async def _note(self, order: Order, note: str) -> None:
         self.db_session.add(
@@ -342,14 +349,25 @@ async def release_expired(
     overdue = (
         await db_session.scalars(
             select(Order)
-            .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.checkout_expires_at < now)
+            .where(
+                Order.status == OrderStatus.PENDING_PAYMENT,
+                Order.checkout_expires_at < now,
+                Order.payment_flag.is_(None),  # flagged orders wait for a person
+            )
+            .order_by(Order.checkout_expires_at)
             .limit(200)
         )
     ).all()
     events = PaymentEventService(db_session, gateway, mailer)
     settled = []
     for order in overdue:
-        checkout = await gateway.close_session(order.stripe_session_id) if order.stripe_session_id else None
+        try:
+            checkout = (
+                await gateway.close_session(order.stripe_session_id) if order.stripe_session_id else None
+            )
+        except stripe.StripeError:
+            logger.warning("sweeper could not reach Stripe for order %s; next run retries", order.number)
+            continue
         scope_to_county(db_session, order.county_id)
         if checkout is not None and checkout.status == "complete":
             if checkout.payment_status != "paid":

@@ -14,11 +14,11 @@ from storefront.orders.models import OrderLine
 
 
 async def hold(session: AsyncSession, quantities: dict[int, int]) -> list[int]:
-    """Take ``quantities`` from stock; returns the variant ids that are short (nothing is taken then).
+    """Take ``quantities`` from stock, all or nothing; returns the variant ids that are short.
 
-    The caller rolls the transaction back when the list is not empty.
+    When one line is short, what the earlier lines took is put back in the same transaction.
     """
-    short = []
+    taken: dict[int, int] = {}
     for variant_id in sorted(quantities):
         wanted = quantities[variant_id]
         result = await session.execute(
@@ -28,30 +28,30 @@ async def hold(session: AsyncSession, quantities: dict[int, int]) -> list[int]:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            short.append(variant_id)
-    return short
+            await put_back(session, taken)
+            return [variant_id]
+        taken[variant_id] = wanted
+    return []
 
 
-async def release(session: AsyncSession, order_id: int) -> None:
-    """Give an order's held quantities back to stock (call once, after winning the status change)."""
-    lines = (
-        await session.execute(
-            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id)
-        )
-    ).all()
-    for variant_id, quantity in sorted(line for line in lines if line[0] is not None):
+async def put_back(session: AsyncSession, quantities: dict[int, int]) -> None:
+    for variant_id in sorted(quantities):
         await session.execute(
             update(Variant)
             .where(Variant.id == variant_id)
-            .values(stock=Variant.stock + quantity)
+            .values(stock=Variant.stock + quantities[variant_id])
             .execution_options(synchronize_session=False)
         )
 
 
 async def lines_of(session: AsyncSession, order_id: int) -> dict[int, int]:
-    lines = (
-        await session.execute(
-            select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id)
-        )
-    ).all()
-    return {variant_id: quantity for variant_id, quantity in lines if variant_id is not None}
+    """The quantities an order holds, by variant (lines whose variant was deleted hold nothing)."""
+    lines = await session.execute(
+        select(OrderLine.variant_id, OrderLine.quantity).where(OrderLine.order_id == order_id)
+    )
+    return {variant_id: quantity for variant_id, quantity in lines.all() if variant_id is not None}
+
+
+async def release(session: AsyncSession, order_id: int) -> None:
+    """Give an order's held quantities back (call once, after winning the status change)."""
+    await put_back(session, await lines_of(session, order_id))

@@ -278,7 +278,12 @@ async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
     session_id = session_id_of(await shopper.checkout(unique_email()))
     paid = await press(stripe_sandbox, session_id)  # paid in one tab...
     number = order_number_of(paid.headers["location"])
-    await client.get(f"/c/raohe/checkout/cancel?order={number}")  # ...cancel pressed in another
+    cancelled = await client.get(
+        f"/c/raohe/checkout/cancel?order={number}", follow_redirects=False
+    )  # ...and cancel
+    assert (
+        cancelled.headers["location"] == f"/c/raohe/checkout/complete?order={number}"
+    )  # not "nothing charged"
     assert (await order_by_number(session_maker, number)).status == "pending_payment"
     assert await stock_of(session_maker, county.id, variants[0].id) == 18
     [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
@@ -297,3 +302,24 @@ async def test_a_creators_referral_link_is_attributed_to_the_order(client, raohe
     async with session_maker() as session:
         scope_to_county(session, county.id)
         assert await session.scalar(select(Order.referral_code)) == "laowang-video"
+
+
+async def test_stock_that_ran_out_after_the_cart_is_a_clear_409_keeping_the_form(
+    client, raohe, session_maker
+):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 2)
+    await shopper.add(variants[1].id, 1)
+    async with session_maker() as session:  # someone else bought most of it meanwhile
+        scope_to_county(session, county.id)
+        (await session.get(Variant, variants[1].id)).stock = 0
+        await session.commit()
+    response = await shopper.checkout("late@example.cn", recipient="赵六")
+    assert response.status_code == 409
+    assert "刚刚售罄或库存不足" in response.text
+    assert 'value="late@example.cn"' in response.text and 'value="赵六"' in response.text
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20  # nothing stays taken
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(func.count()).select_from(Order)) == 0

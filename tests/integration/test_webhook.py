@@ -193,3 +193,71 @@ async def test_partial_and_full_refunds_are_recorded(
     await deliver(client, full)
     order = await order_for(session_maker, session_id)
     assert (order.amount_refunded, order.status) == (order.total, "refunded")
+
+
+async def test_a_payment_after_cancel_takes_the_stock_again_all_or_nothing(
+    client, raohe, session_maker, settings, stripe_events
+):
+    county, first = raohe
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        second = await session.scalar(select(Variant).where(Variant.id != first.id))
+    shopper = Shopper(client, "raohe")
+    await shopper.add(first.id, 1)
+    await shopper.add(second.id, 1)
+    session_id = session_id_of(await shopper.checkout(f"late-{uuid.uuid4().hex[:6]}@example.cn"))
+    order = await order_for(session_maker, session_id)
+    await client.get(f"/c/raohe/checkout/cancel?order={order.number}")
+    assert (await order_for(session_maker, session_id)).status == "cancelled"
+
+    async def stock() -> tuple[int, int]:
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            return tuple(
+                [
+                    await session.scalar(select(Variant.stock).where(Variant.id == v.id))
+                    for v in (first, second)
+                ]
+            )
+
+    async def set_second_stock(value: int) -> None:
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            (await session.get(Variant, second.id)).stock = value
+            await session.commit()
+
+    checkout = (await PaymentGateway(settings).retrieve_session(session_id)).to_dict()
+    paid_late = {"status": "complete", "payment_status": "paid", "payment_intent": "pi_late"}
+    await set_second_stock(0)
+    late = event_about(checkout, "checkout.session.completed", **paid_late)
+    await client.post("/stripe/webhook", content=late, headers=sign(late, stripe_events.secret))
+    order = await order_for(session_maker, session_id)
+    assert order.status == "cancelled" and "stock is gone" in order.payment_flag
+    assert await stock() == (20, 0)  # the first line was not taken on its own
+
+    await set_second_stock(5)
+    again = event_about(checkout, "checkout.session.completed", **paid_late)
+    await client.post("/stripe/webhook", content=again, headers=sign(again, stripe_events.secret))
+    assert (await order_for(session_maker, session_id)).status == "paid"
+    assert await stock() == (19, 4)
+
+
+async def test_a_refund_event_without_a_payment_intent_touches_no_order(
+    client, paid_session, session_maker, stripe_events
+):
+    session_id, _, _, _ = paid_session
+    odd = json.dumps(
+        {
+            "id": f"evt_{uuid.uuid4().hex}",
+            "object": "event",
+            "type": "charge.refunded",
+            "created": int(time.time()),
+            "data": {
+                "object": {"id": "ch_x", "object": "charge", "amount_refunded": 500, "payment_intent": None}
+            },
+        }
+    )
+    assert (
+        await client.post("/stripe/webhook", content=odd, headers=sign(odd, stripe_events.secret))
+    ).status_code == 200
+    assert (await order_for(session_maker, session_id)).amount_refunded == 0
