@@ -109,7 +109,8 @@ class CheckoutService:
         short = await stock.hold(session, {line.variant.id: line.quantity for line in cart.lines})
         if short:
             await session.rollback()
-            await session.refresh(self.county)  # the rollback expired it; the form is shown again
+            if self.county in session:
+                await session.refresh(self.county)  # the rollback expired it; the form is shown again
             raise OutOfStockError(short)
         province, city, district = form.names
         order = Order(
