@@ -41,7 +41,7 @@ from storefront.orders.sweeper import run_sweeper
 from storefront.sessions import LazySessionConfig
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
-from storefront.web import LanguageMiddleware, create_environment
+from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment
 
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
         middleware=[
             LanguageMiddleware(),
+            RejectNulBytes(),
             LazySessionConfig(secure=settings.is_production).middleware,
             ReferralMiddleware(),
         ],

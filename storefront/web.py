@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Request
+from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
 from markupsafe import Markup, escape
 
@@ -116,6 +117,16 @@ def create_environment(*, auto_reload: bool = True) -> Environment:
         status_label=status_label,
     )
     return env
+
+
+class RejectNulBytes(ASGIMiddleware):
+    """A NUL byte in a path or query is never meant; PostgreSQL cannot even store one. Answer 400."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        query = scope.get("query_string", b"").lower()
+        if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+            raise ClientException(detail="NUL byte in the address")
+        await next_app(scope, receive, send)
 
 
 class LanguageMiddleware(ASGIMiddleware):

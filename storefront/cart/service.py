@@ -6,6 +6,7 @@ database, so a price sent by a client can never reach a total.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +56,14 @@ class CartView:
         return not self.lines
 
 
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+VARIANT_ID = re.compile(r"[0-9]{1,18}")  # fits a BIGINT
+
+
 def parse_quantity(raw: Any) -> int:
     """A quantity typed by a shopper: a whole number from 1 up."""
     text = str(raw).strip() if raw is not None else ""
-    if not text.isdigit():
+    if not WHOLE_NUMBER.fullmatch(text):
         raise CartError(_("Please enter the quantity as a whole number, such as 1 or 2."))
     quantity = int(text)
     if quantity < 1:
@@ -68,7 +73,7 @@ def parse_quantity(raw: Any) -> int:
 
 def parse_variant_id(raw: Any) -> int:
     text = str(raw).strip() if raw is not None else ""
-    if not text.isdigit():
+    if not VARIANT_ID.fullmatch(text):
         raise CartError(_("Please choose a size first."))
     return int(text)
 

@@ -22,7 +22,7 @@ from storefront.i18n import current_language
 from storefront.i18n import gettext as _
 from storefront.metrics.referrals import referral_of
 from storefront.orders import divisions
-from storefront.orders.forms import CheckoutForm
+from storefront.orders.forms import CheckoutForm, form_text
 from storefront.orders.mail import Mailer
 from storefront.orders.models import OrderStatus
 from storefront.orders.payments import PaymentGateway
@@ -227,7 +227,7 @@ class OrderController(Controller):
     async def lookup(
         self, request: Request, county: CurrentCounty, orders: Orders, data: FormData
     ) -> Template | Redirect:
-        number, contact = str(data.get("number", ""))[:32], str(data.get("contact", ""))[:254]
+        number, contact = form_text(data.get("number"))[:32], form_text(data.get("contact"))[:254]
         order = await orders.lookup(number, contact)
         if order is None:
             return Template(

@@ -9,11 +9,16 @@ from typing import Any
 from storefront.i18n import gettext as _
 from storefront.orders import divisions
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-POSTAL_CODE = re.compile(r"\d{6}")
+POSTAL_CODE = re.compile(r"[0-9]{6}")
 FIELDS = ("email", "recipient", "mobile", "province", "city", "district", "address", "postal_code", "note")
 LIMITS = {"email": 254, "recipient": 50, "address": 200, "note": 500}
+
+
+def form_text(value: Any) -> str:
+    """A typed value as text: trimmed, without NUL bytes (which no database column can hold)."""
+    return str(value or "").replace("\x00", "").strip()
 
 
 @dataclass
@@ -28,7 +33,7 @@ class CheckoutForm:
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> CheckoutForm:
-        values = {name: str(data.get(name) or "").strip() for name in FIELDS}
+        values = {name: form_text(data.get(name)) for name in FIELDS}
         values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
         form = cls(values=values)
         form._validate()

@@ -69,7 +69,14 @@ async def test_htmx_actions_answer_with_partials_and_the_header_count(client, sh
 
 @pytest.mark.parametrize(
     ("quantity", "message"),
-    [("0", "至少为 1"), ("-1", "整数"), ("1.5", "整数"), ("abc", "整数"), ("21", "仅剩 20 件")],
+    [
+        ("0", "至少为 1"),
+        ("-1", "整数"),
+        ("1.5", "整数"),
+        ("abc", "整数"),
+        ("²", "整数"),
+        ("21", "仅剩 20 件"),
+    ],
 )
 async def test_bad_quantities_are_refused_and_the_cart_is_unchanged(client, shop, quantity, message):
     _, variants = shop
@@ -135,3 +142,10 @@ async def test_browsing_stores_no_session_until_something_is_kept(client, shop, 
     added = await Shopper(client, "raohe").add(variants["raohe"][0].id, 1)
     assert "session" in added.cookies
     assert any(settings.session_dir.glob("*"))
+
+
+@pytest.mark.parametrize("variant_id", ["", "x", "²", str(2**63), "1" * 40])
+async def test_a_variant_id_that_is_not_one_is_refused(client, shop, variant_id):
+    refused = await Shopper(client, "raohe").add(variant_id, 1)
+    assert refused.status_code == 400
+    assert line_count((await client.get("/c/raohe/cart")).text) == 0

@@ -233,3 +233,12 @@ async def test_a_failure_on_our_side_is_a_branded_500_page_in_the_visitors_langu
     assert "Traceback" not in chinese.text and "categories" not in chinese.text
     english = await client.get("/c/raohe/", headers={"Accept-Language": "en"})
     assert english.status_code == 500 and "Something went wrong" in english.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/c/%00/", "/c/raohe/search?q=%00", "/c/raohe/products/a%00b", "/c/raohe/?page=%00"]
+)
+async def test_a_nul_byte_in_the_address_is_a_400_page(client, raohe, path):
+    response = await client.get(path)
+    assert response.status_code == 400
+    assert 'class="error-page"' in response.text
