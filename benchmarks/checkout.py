@@ -59,7 +59,7 @@ warnings.filterwarnings("ignore", category=SADeprecationWarning)
 
 DATABASE = "storefront_checkout_bench"
 WEBHOOK_SECRET = "whsec_bench"
-SHOP_URL = "http://127.0.0.1"
+SHOP_URL = "http://127.0.0.1/c/bench"
 PLENTY = 1_000_000
 MAX_CONNECTIONS = 250  # the throwaway server allows 300
 ADDRESS = {
@@ -136,7 +136,7 @@ class Shop:
             cart = await CartService(session, carts, self.county).view()
             try:
                 await CheckoutService(session, self.county, self.gateway).start(
-                    cart, self.form, language="zh", base_url=SHOP_URL
+                    cart, self.form, language="zh", shop_url=SHOP_URL
                 )
             except OutOfStockError:
                 return False

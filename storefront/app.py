@@ -82,7 +82,10 @@ def _error_page(request: Request, exc: Exception) -> Response:
         logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
     token = current_language.set(negotiate_language(request))
     try:
-        template = request.app.template_engine.get_template("errors/error.html")
+        partial = request.headers.get("hx-request") == "true"  # swapped into a page: a message, not a page
+        template = request.app.template_engine.get_template(
+            "partials/error.html" if partial else "errors/error.html"
+        )
         body = template.render(
             request=request, status=status, county=request.scope.get("state", {}).get("county")
         )
@@ -136,7 +139,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db_config = database_config(settings)
     county_hosts = CountyHosts(settings.base_domain)
-    templates = create_environment(auto_reload=not settings.is_production)
+    templates = create_environment(
+        platform_domain=settings.base_domain, auto_reload=not settings.is_production
+    )
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
 
     def bind_host_lookup(app: Litestar) -> None:

@@ -71,10 +71,23 @@ def _public_path(request: Request) -> str:
 
 
 @pass_context
-def _canonical_url(context: Context) -> str:
+def _platform_url(context: Context) -> str:
+    """The directory of all counties: on a county's own host, that is the platform's host."""
     request: Request = context["request"]
-    base = str(request.base_url).rstrip("/")
-    return f"{base}{_public_path(request)}"
+    if not request.scope.get("state", {}).get(HOST_COUNTY_KEY):
+        return "/"
+    port = f":{request.url.port}" if request.url.port else ""
+    return f"{request.url.scheme}://{context['platform_domain']}{port}/"
+
+
+def canonical_url(request: Request) -> str:
+    """The page's address without query: on the host the visitor used, host-relative paths there."""
+    return f"{str(request.base_url).rstrip('/')}{_public_path(request)}"
+
+
+@pass_context
+def _canonical_url(context: Context) -> str:
+    return canonical_url(context["request"])
 
 
 BEIJING_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
@@ -95,7 +108,7 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
 
 
-def create_environment(*, auto_reload: bool = True) -> Environment:
+def create_environment(*, platform_domain: str = "localhost", auto_reload: bool = True) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"]),
@@ -112,6 +125,8 @@ def create_environment(*, auto_reload: bool = True) -> Environment:
         shop_url=_shop_url,
         lang_url=_lang_url,
         canonical_url=_canonical_url,
+        platform_url=_platform_url,
+        platform_domain=platform_domain,
         media_url=media_url,
         current_language=current_language.get,
         status_label=status_label,

@@ -11,10 +11,10 @@ from litestar.params import FromPath, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from storefront.catalog.service import CategoryService, ProducerService, ProductService, product_json_ld
+from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import SHARED_PAGE
+from storefront.web import SHARED_PAGE, canonical_url
 
 PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 Products: TypeAlias = NamedDependency[ProductService]
@@ -22,6 +22,14 @@ Products: TypeAlias = NamedDependency[ProductService]
 
 async def provide_products(db_session: DbSession) -> ProductService:
     return ProductService(session=db_session)
+
+
+async def _existing_page(products: ProductService, number: int, **filters: object) -> Page:
+    """A page of products; asking past the last page is a 404, not an empty page to cache."""
+    page = await products.page(number, **filters)
+    if page.number > page.count:
+        raise NotFoundException(detail="no such page")
+    return page
 
 
 class ShopController(Controller):
@@ -35,7 +43,11 @@ class ShopController(Controller):
         categories = await CategoryService(session=db_session).navigation()
         return Template(
             "shop/home.html",
-            context={"county": county, "categories": categories, "page": await products.page(page)},
+            context={
+                "county": county,
+                "categories": categories,
+                "page": await _existing_page(products, page),
+            },
         )
 
     @get("/category/{slug:str}", name="shop:category", **SHARED_PAGE)
@@ -57,7 +69,7 @@ class ShopController(Controller):
                 "county": county,
                 "categories": categories,
                 "category": current,
-                "page": await products.page(page, category=current),
+                "page": await _existing_page(products, page, category=current),
             },
         )
 
@@ -68,7 +80,9 @@ class ShopController(Controller):
         product = await products.detail(slug)
         if product is None:
             raise NotFoundException(detail="product not found")
-        json_ld = product_json_ld(product, county, page_url=str(request.url), base_url=str(request.base_url))
+        json_ld = product_json_ld(
+            product, county, page_url=canonical_url(request), base_url=str(request.base_url)
+        )
         return Template(
             "shop/product.html", context={"county": county, "product": product, "json_ld": json_ld}
         )
@@ -90,7 +104,7 @@ class ShopController(Controller):
             context={
                 "county": county,
                 "producer": producer,
-                "page": await products.page(page, producer=producer),
+                "page": await _existing_page(products, page, producer=producer),
             },
         )
 

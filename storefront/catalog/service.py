@@ -155,7 +155,7 @@ def product_json_ld(product: Product, county: County, *, page_url: str, base_url
                 "@type": "Offer",
                 "sku": variant.sku,
                 "name": variant.t("label"),
-                "price": f"{variant.price / 100:.2f}",
+                "price": "{}.{:02d}".format(*divmod(variant.price, 100)),
                 "priceCurrency": county.currency,
                 "availability": "https://schema.org/InStock"
                 if variant.stock > 0

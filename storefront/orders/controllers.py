@@ -143,7 +143,7 @@ class CheckoutController(Controller):
                 cart_view,
                 form,
                 language=current_language.get(),
-                base_url=str(request.base_url),
+                shop_url=str(request.base_url).rstrip("/") + shop_path(request, county.slug, ""),
                 referral_code=referral_of(request),
             )
         except OutOfStockError:

@@ -11,7 +11,8 @@ from typing import Any
 import stripe
 
 from storefront.config import Settings
-from storefront.orders.models import Order
+from storefront.i18n import translations
+from storefront.orders.models import Order, OrderLine
 from storefront.tenancy.models import County
 
 CHECKOUT_LIFETIME = datetime.timedelta(minutes=30)
@@ -43,7 +44,7 @@ class PaymentGateway:
                     "price_data": {
                         "currency": order.currency.lower(),
                         "unit_amount": line.unit_price,
-                        "product_data": {"name": f"{line.product_name_zh} {line.variant_label_zh}"},
+                        "product_data": {"name": _line_name(line, order.language)},
                     },
                 }
                 for line in order.lines
@@ -88,12 +89,17 @@ class PaymentGateway:
         )
 
 
+def _line_name(line: OrderLine, language: str) -> str:
+    """What the shopper sees on Stripe's page, in the order's language."""
+    return f"{line.t('product_name', language)} {line.t('variant_label', language)}"
+
+
 def _shipping_line(order: Order) -> list[dict[str, Any]]:
     if not order.shipping_fee:
         return []
     price_data = {
         "currency": order.currency.lower(),
         "unit_amount": order.shipping_fee,
-        "product_data": {"name": "运费 Shipping"},
+        "product_data": {"name": translations(order.language).gettext("Shipping")},
     }
     return [{"quantity": 1, "price_data": price_data}]

@@ -97,10 +97,13 @@ class CheckoutService:
         form: CheckoutForm,
         *,
         language: str,
-        base_url: str,
+        shop_url: str,
         referral_code: str | None = None,
     ) -> Order:
-        """Hold the stock, record the pending order, and open a Stripe Checkout Session for it."""
+        """Hold the stock, record the pending order, and open a Stripe Checkout Session for it.
+
+        ``shop_url`` is the shop's absolute address as the shopper sees it (Stripe sends them back there).
+        """
         now = utcnow()
         session = self.db_session
         # End the read transaction so the stock UPDATE is the first statement of the write one
@@ -152,13 +155,12 @@ class CheckoutService:
         )
         session.add(order)
         await session.commit()
-        shop = f"{base_url.rstrip('/')}/c/{self.county.slug}"
         try:
             checkout = await self.gateway.create_checkout_session(
                 order,
                 self.county,
-                success_url=f"{shop}/checkout/complete?order={order.number}&session_id={{CHECKOUT_SESSION_ID}}",
-                cancel_url=f"{shop}/checkout/cancel?order={order.number}",
+                success_url=f"{shop_url}/checkout/complete?order={order.number}&session_id={{CHECKOUT_SESSION_ID}}",
+                cancel_url=f"{shop_url}/checkout/cancel?order={order.number}",
                 now=now,
             )
         except stripe.StripeError as error:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from litestar.types import Scope
 
 HOST_COUNTY_KEY = "host_county"
-SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health", "/c/")
+SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health")
+PLATFORM_LABELS = {"www"}
 
 
 class CountyHosts:
@@ -43,7 +44,7 @@ class CountyHosts:
         suffix = f".{self.base_domain}"
         if host.endswith(suffix):
             label = host[: -len(suffix)]
-            return label if label and "." not in label else None
+            return label if label and "." not in label and label not in PLATFORM_LABELS else None
         if host == self.base_domain or host in {"127.0.0.1", "localhost"}:
             return None
         return (await self._custom_domains()).get(host)

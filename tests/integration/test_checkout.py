@@ -255,7 +255,7 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
             cart = CartService(session, {"carts": {str(county.id): {str(variant.id): 1}}}, county)
             try:
                 await CheckoutService(session, county, gateway).start(
-                    await cart.view(), form, language="zh", base_url="http://testserver.local"
+                    await cart.view(), form, language="zh", shop_url="http://testserver.local/c/raohe"
                 )
             except OutOfStockError:
                 return False
@@ -323,3 +323,15 @@ async def test_stock_that_ran_out_after_the_cart_is_a_clear_409_keeping_the_form
     async with session_maker() as session:
         scope_to_county(session, county.id)
         assert await session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+async def test_stripe_shows_the_lines_in_the_shoppers_language(client, raohe, settings):
+    _, variants = raohe
+    await client.get("/c/raohe/?lang=en")
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    items = await PaymentGateway(settings).client.v1.checkout.sessions.line_items.list_async(session_id)
+    names = [item.description for item in items.data]
+    assert names[0].startswith("Linden honey no.") and names[0].endswith("500 g jar")
+    assert names[1] == "Shipping"

@@ -95,6 +95,8 @@ async def test_product_page_has_gallery_variants_origin_producer_and_json_ld(cli
     assert 'href="/c/raohe/producers/li-family-raohe"' in html
     data = json_ld(html)
     assert data["@type"] == "Product" and data["name"] == available.name_zh
+    english = json_ld((await client.get(f"/c/raohe/products/{available.slug}?lang=en")).text)
+    assert english["url"] == f"http://testserver.local/c/raohe/products/{available.slug}"  # the canonical URL
     assert {offer["price"] for offer in data["offers"]} == {"68.00", "38.80"}
     assert {offer["availability"] for offer in data["offers"]} == {"https://schema.org/InStock"}
     sold_out_data = json_ld((await client.get(f"/c/raohe/products/{sold_out.slug}")).text)
@@ -242,3 +244,28 @@ async def test_a_nul_byte_in_the_address_is_a_400_page(client, raohe, path):
     response = await client.get(path)
     assert response.status_code == 400
     assert 'class="error-page"' in response.text
+
+
+async def test_a_page_past_the_last_is_not_found(client, raohe):
+    assert (await client.get("/c/raohe/category/honey?page=1")).status_code == 200
+    assert (await client.get("/c/raohe/category/honey?page=2")).status_code == 404
+    assert (await client.get("/c/raohe/?page=9")).status_code == 404
+
+
+async def test_on_a_county_host_other_counties_paths_are_not_served(client, raohe, session_maker):
+    async with session_maker() as session:
+        await make_county(session, "wuchang", name_zh="五常市")
+        await session.commit()
+    response = await client.get("/c/wuchang/", headers={"Host": "raohe.shop.test"})
+    assert response.status_code == 404
+    home = await client.get("/", headers={"Host": "raohe.shop.test:8080"})
+    assert 'class="platform-link" href="http://shop.test:8080/"' in home.text
+    assert "找到县域" in (await client.get("/", headers={"Host": "www.shop.test"})).text
+
+
+async def test_an_htmx_request_that_fails_gets_a_message_not_a_page(client, raohe):
+    response = await client.post(
+        "/c/raohe/cart/items", data={"variant_id": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 403  # no CSRF token
+    assert "<html" not in response.text and 'role="alert"' in response.text and "请刷新页面" in response.text
