@@ -4,7 +4,9 @@ Every tenant-owned model inherits :class:`TenantScoped`. A session is bound to o
 :func:`scope_to_county`; from then on every ORM SELECT, UPDATE and DELETE of tenant-owned rows is
 filtered to that county (``with_loader_criteria``) and every new row is stamped with it. A session
 bound to no county refuses to touch tenant-owned rows at all, unless it was explicitly opened for
-all counties with :func:`scope_to_all_counties` (platform admins, seeding, the sweeper).
+all counties with :func:`scope_to_all_counties` (platform admins, seeding, the sweeper). Tenant
+tables named through Core (``Model.__table__``) cannot be filtered and are refused; raw ``text()``
+SQL is never used for tenant data.
 """
 
 from __future__ import annotations
@@ -62,13 +64,17 @@ def _tenant_tables() -> frozenset[str]:
     )
 
 
-def _touches_tenant_data(state: ORMExecuteState) -> bool:
-    """Whether any table in the statement (FROM, JOIN, subquery, UPDATE/DELETE target) is tenant-owned."""
+def _tenant_tables_in(state: ORMExecuteState) -> tuple[set[str], set[str]]:
+    """Tenant-owned tables in the statement (FROM, JOIN, subquery, UPDATE/DELETE target): all of
+    them, and those reached through an ORM class, which ``with_loader_criteria`` can filter."""
     tenant_tables = _tenant_tables()
-    return any(
-        isinstance(table, Table) and table.name in tenant_tables
-        for table in find_tables(state.statement, include_joins=True, include_crud=True)
-    )
+    found, through_orm = set(), {mapper.local_table.name for mapper in state.all_mappers}
+    for table in find_tables(state.statement, include_joins=True, include_crud=True):
+        if isinstance(table, Table) and table.name in tenant_tables:
+            found.add(table.name)
+            if table._annotations.get("parententity") is not None:
+                through_orm.add(table.name)
+    return found, through_orm
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -76,11 +82,17 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     info = state.session.info
-    if info.get(ALL_COUNTIES_KEY) or not _touches_tenant_data(state):
+    if info.get(ALL_COUNTIES_KEY):
+        return
+    tenant_tables, through_orm = _tenant_tables_in(state)
+    if not tenant_tables:
         return
     county_id = info.get(COUNTY_KEY)
     if county_id is None:
         msg = "tenant-owned data queried without a county; call scope_to_county() first"
+        raise TenantScopeError(msg)
+    if unfiltered := tenant_tables - through_orm:
+        msg = f"tenant-owned tables {sorted(unfiltered)} queried through Core columns; use their ORM classes"
         raise TenantScopeError(msg)
     state.statement = state.statement.options(
         with_loader_criteria(

@@ -85,3 +85,15 @@ async def test_no_route_of_one_county_shows_another_countys_data(client, two_cou
     assert other.slug not in sitemap.text
     on_host = await client.get(f"/products/{other.slug}", headers={"Host": "raohe.shop.test"})
     assert on_host.status_code == 404
+
+
+async def test_core_queries_of_tenant_tables_are_refused_in_a_scoped_session(session_maker, two_counties):
+    (raohe, _), _ = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(Category.__table__.c.slug))
+        with pytest.raises(TenantScopeError):
+            await session.execute(
+                select(Product.slug).join(Variant.__table__, Variant.__table__.c.product_id == Product.id)
+            )
