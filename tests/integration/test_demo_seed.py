@@ -1,4 +1,4 @@
-"""The demo seed: idempotent, complete, and written through the tenant scoping."""
+"""The demo seed: idempotent, complete, and written through the tenant scoping, on both databases."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import selectinload
 
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
-from storefront.db import Base, import_models, scope_to_all_counties, scope_to_county
+from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.demo import seed_demo
 from storefront.demo.images import PRODUCT_SIZE, product_image
 from storefront.tenancy.models import County
+from tests.conftest import BACKENDS
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -42,13 +43,13 @@ async def _row_counts(session: AsyncSession) -> dict[str, int]:
     return {model.__name__: await session.scalar(select(func.count()).select_from(model)) for model in MODELS}
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Seeded]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=BACKENDS)
+async def seeded(
+    request: pytest.FixtureRequest, database_pools: dict, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Seeded]:
+    """The demo data seeded into a freshly migrated database, on each backend."""
     folder = tmp_path_factory.mktemp("demo")
-    engine = create_async_engine(f"sqlite+aiosqlite:///{folder / 'demo.db'}")
-    import_models()
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    engine = create_async_engine(await database_pools[request.param].migrated())
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         first_run = await seed_demo(session, folder / "media")
         yield Seeded(session, folder / "media", first_run)
