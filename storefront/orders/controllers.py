@@ -145,6 +145,7 @@ class CheckoutController(Controller):
                 language=current_language.get(),
                 shop_url=str(request.base_url).rstrip("/") + shop_path(request, county.slug, ""),
                 referral_code=referral_of(request),
+                previous=request.session.get(MY_ORDERS_KEY, []),
             )
         except OutOfStockError:
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")

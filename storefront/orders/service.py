@@ -11,6 +11,7 @@ import datetime
 import logging
 import secrets
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import stripe
@@ -99,11 +100,15 @@ class CheckoutService:
         language: str,
         shop_url: str,
         referral_code: str | None = None,
+        previous: Sequence[str] = (),
     ) -> Order:
         """Hold the stock, record the pending order, and open a Stripe Checkout Session for it.
 
         ``shop_url`` is the shop's absolute address as the shopper sees it (Stripe sends them back there).
+        The visitor's ``previous`` orders still awaiting payment here are cancelled first, so pressing
+        "Pay" twice, or again after the Back button, never holds the stock twice.
         """
+        await self._cancel_open(previous)
         now = utcnow()
         session = self.db_session
         # End the read transaction so the stock UPDATE is the first statement of the write one
@@ -173,6 +178,18 @@ class CheckoutService:
         order.checkout_expires_at = datetime.datetime.fromtimestamp(checkout.expires_at, datetime.UTC)
         await session.commit()
         return order
+
+    async def _cancel_open(self, numbers: Sequence[str]) -> None:
+        if not numbers:
+            return
+        open_orders = await self.db_session.scalars(
+            select(Order).where(Order.number.in_(numbers), Order.status == OrderStatus.PENDING_PAYMENT)
+        )
+        for order in open_orders.all():
+            try:
+                await self.cancel(order)
+            except stripe.StripeError:
+                logger.warning("could not close order %s's session; the sweeper releases it", order.number)
 
     async def cancel(self, order: Order) -> bool:
         """The shopper left Stripe's page: close the session there first, then give the stock back."""

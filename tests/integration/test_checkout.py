@@ -335,3 +335,16 @@ async def test_stripe_shows_the_lines_in_the_shoppers_language(client, raohe, se
     names = [item.description for item in items.data]
     assert names[0].startswith("Linden honey no.") and names[0].endswith("500 g jar")
     assert names[1] == "Shipping"
+
+
+async def test_paying_twice_holds_the_stock_once(client, raohe, session_maker, settings):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 3)
+    first = session_id_of(await shopper.checkout(unique_email()))
+    second = session_id_of(await shopper.checkout(unique_email()))  # Back button, "Pay with Stripe" again
+    assert first != second
+    assert await stock_of(session_maker, county.id, variants[0].id) == 17
+    gateway = PaymentGateway(settings)
+    assert (await gateway.retrieve_session(first)).status == "expired"  # the first can no longer be paid
+    assert (await gateway.retrieve_session(second)).status == "open"
