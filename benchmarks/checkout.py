@@ -53,6 +53,7 @@ from storefront.tenancy.models import County
 from tests.support.databases import migrate
 from tests.support.factories import make_catalog, make_county
 from tests.support.postgres import throwaway_postgres
+from tests.support.shopper import ADDRESS
 from tests.support.stripe_sandbox import running_sandbox
 
 warnings.filterwarnings("ignore", category=SADeprecationWarning)
@@ -62,15 +63,6 @@ WEBHOOK_SECRET = "whsec_bench"
 SHOP_URL = "http://127.0.0.1/c/bench"
 PLENTY = 1_000_000
 MAX_CONNECTIONS = 250  # the throwaway server allows 300
-ADDRESS = {
-    "email": "bench@example.cn",
-    "recipient": "王小明",
-    "mobile": "13800138000",
-    "province": "23",
-    "city": "2301",
-    "district": "230102",
-    "address": "中央大街 1 号",
-}
 
 
 @dataclass(frozen=True)
@@ -241,7 +233,12 @@ async def measure(
             stripe_api_base=sandbox_url,
             stripe_webhook_secret=WEBHOOK_SECRET,
         )
-        shop = Shop(sessions, county, PaymentGateway(settings), CheckoutForm.parse(ADDRESS))
+        shop = Shop(
+            sessions,
+            county,
+            PaymentGateway(settings),
+            CheckoutForm.parse({"email": "bench@example.cn", **ADDRESS}),
+        )
         await open_connections(engine, connections)
         print(f"measuring: {args.concurrency} shoppers for {args.duration:g} s ...", flush=True)
         throughput = await measure_throughput(shop, stocked, args.duration)

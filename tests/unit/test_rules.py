@@ -18,16 +18,9 @@ from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderLine
 from storefront.tenancy.models import County
 from storefront.web import beijing_time, create_environment
+from tests.support.shopper import ADDRESS
 
-VALID = {
-    "email": "wang@example.cn",
-    "recipient": "王小明",
-    "mobile": "13800138000",
-    "province": "23",
-    "city": "2301",
-    "district": "230102",
-    "address": "中央大街 1 号",
-}
+VALID = {"email": "wang@example.cn", **ADDRESS}
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", 1), (" 12 ", 12), (3, 3)])
