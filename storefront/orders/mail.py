@@ -46,8 +46,8 @@ class Mailer:
         message.set_content(body)
         return message
 
-    async def send(self, message: EmailMessage) -> None:
-        """Deliver; a failure is logged, never raised, so it cannot undo a payment."""
+    async def send(self, message: EmailMessage) -> bool:
+        """Deliver; a failure is logged and answered False, never raised, so it cannot undo a payment."""
         try:
             if self.smtp_url:
                 parts = urlsplit(self.smtp_url)
@@ -66,3 +66,5 @@ class Mailer:
                 (self.mail_dir / name).write_bytes(bytes(message))
         except (aiosmtplib.SMTPException, OSError):
             logger.exception("could not send mail to %s", message["To"])
+            return False
+        return True

@@ -96,6 +96,9 @@ class Order(TenantScoped, Base):
         DateTimeUTC(timezone=True), default=None
     )
     paid_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    confirmation_sent_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)

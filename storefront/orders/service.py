@@ -236,15 +236,10 @@ class PaymentEventService:
         self._newly_paid: list[int] = []
 
     async def commit(self) -> None:
-        """Commit, then send one confirmation for each order this service moved to paid."""
+        """Commit, then send the confirmation of each order this service moved to paid."""
         await self.db_session.commit()
         paid, self._newly_paid = self._newly_paid, []
-        for order_id in paid:
-            order = await self.db_session.scalar(
-                select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
-            )
-            county = await self.db_session.get(County, order.county_id)
-            await self.mailer.send(self.mailer.order_paid_message(order, county))
+        await send_confirmations(self.db_session, self.mailer, paid)
 
     async def handle(self, event: stripe.Event) -> bool:
         """Apply one event; False when it was already applied (a repeated delivery)."""
@@ -354,6 +349,52 @@ class PaymentEventService:
             OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note)
         )
         await self.db_session.flush()
+
+
+CONFIRMATION_GRACE = datetime.timedelta(minutes=2)
+
+
+async def send_confirmations(db_session: AsyncSession, mailer: Mailer, order_ids: Sequence[int]) -> None:
+    """Mail each paid order's confirmation and record it as sent; one that fails stays unsent.
+
+    A platform-level job (orders of any county), so it leaves the session scoped to all counties.
+    """
+    scope_to_all_counties(db_session)
+    for order_id in order_ids:
+        order = await db_session.scalar(
+            select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
+        )
+        county = await db_session.get(County, order.county_id)
+        if await mailer.send(mailer.order_paid_message(order, county)):
+            await db_session.execute(
+                update(Order)
+                .where(Order.id == order_id, Order.confirmation_sent_at.is_(None))
+                .values(confirmation_sent_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            await db_session.commit()
+
+
+async def send_missed_confirmations(
+    db_session: AsyncSession, mailer: Mailer, now: datetime.datetime | None = None
+) -> int:
+    """Retry confirmations that could not be sent when their payment arrived (SMTP down)."""
+    now = now or utcnow()
+    scope_to_all_counties(db_session)
+    missed = (
+        await db_session.scalars(
+            select(Order.id)
+            .where(
+                Order.paid_at < now - CONFIRMATION_GRACE,
+                Order.confirmation_sent_at.is_(None),
+                Order.status.in_((OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)),
+            )
+            .order_by(Order.paid_at)
+            .limit(100)
+        )
+    ).all()
+    await send_confirmations(db_session, mailer, missed)
+    return len(missed)
 
 
 async def release_expired(

@@ -1,4 +1,4 @@
-"""Runs the expired-checkout sweeper inside the server, every minute."""
+"""Runs the sweeper inside the server, every minute: lapsed checkouts and unsent confirmations."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ from collections.abc import AsyncIterator
 
 from litestar import Litestar
 
-from storefront.orders.service import release_expired
+from storefront.orders.service import release_expired, send_missed_confirmations
 
 logger = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 60
 
 
 async def sweep_once(app: Litestar) -> list[str]:
+    """Settle checkouts whose expiry event was lost, and retry confirmations that could not be sent."""
     async with app.state.db_config.get_session() as session:
-        return await release_expired(session, app.state.payments, app.state.mailer)
+        settled = await release_expired(session, app.state.payments, app.state.mailer)
+        await send_missed_confirmations(session, app.state.mailer)
+        return settled
 
 
 async def _sweep_forever(app: Litestar) -> None:

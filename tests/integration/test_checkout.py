@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -14,10 +15,18 @@ from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.orders.forms import CheckoutForm
+from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
 from storefront.orders.payments import PaymentGateway
-from storefront.orders.service import CheckoutService, OutOfStockError, release_expired
+from storefront.orders.service import (
+    CheckoutService,
+    OutOfStockError,
+    release_expired,
+    send_missed_confirmations,
+)
+from storefront.web import create_environment
 from tests.support.factories import make_catalog, make_county
+from tests.support.postgres import free_port
 from tests.support.shopper import ADDRESS, Shopper, order_number_of, session_id_of
 from tests.support.stripe_flow import deliver, pay_and_deliver, press
 
@@ -348,3 +357,29 @@ async def test_paying_twice_holds_the_stock_once(client, raohe, session_maker, s
     gateway = PaymentGateway(settings)
     assert (await gateway.retrieve_session(first)).status == "expired"  # the first can no longer be paid
     assert (await gateway.retrieve_session(second)).status == "open"
+
+
+async def test_a_confirmation_that_could_not_be_sent_is_sent_later_once(
+    client, raohe, session_maker, settings, mailbox
+):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    email = unique_email()
+    session_id = session_id_of(await shopper.checkout(email))
+    await press(settings.stripe_api_base, session_id)
+    smtp_down = Mailer(replace(settings, smtp_url=f"smtp://127.0.0.1:{free_port()}"), create_environment())
+    gateway = PaymentGateway(settings)
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=31)
+    async with session_maker() as session:  # the payment is settled while the mail server is down
+        [number] = await release_expired(session, gateway, smtp_down, now=later)
+    assert (await order_by_number(session_maker, number)).status == "paid"
+    mailbox.settle()
+    assert mailbox.to(email) == []
+    working = Mailer(settings, create_environment())
+    for _ in range(2):  # the next sweeps: sent once, then nothing more to send
+        async with session_maker() as session:
+            await send_missed_confirmations(session, working, now=later + datetime.timedelta(minutes=5))
+    assert len(mailbox.wait_for(email)) == 1
+    mailbox.settle()
+    assert len(mailbox.to(email)) == 1
