@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_503_SERVICE_UNAVAILABLE
 
 from storefront.cart.controllers import Cart, provide_cart
+from storefront.cart.service import CartView
 from storefront.db import DbSession
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
@@ -83,7 +84,7 @@ class CheckoutController(Controller):
     def _form_page(
         self,
         county: CurrentCounty,
-        cart_view: Any,
+        cart_view: CartView,
         form: CheckoutForm,
         *,
         error: str | None = None,
@@ -121,9 +122,7 @@ class CheckoutController(Controller):
     ) -> Template:
         """The city or district choices for the one chosen above it (HTMX)."""
         options = divisions.children(city if level == "district" else province)
-        return Template(
-            "partials/division_options.html", context={"county": county, "options": options, "level": level}
-        )
+        return Template("partials/division_options.html", context={"county": county, "options": options})
 
     @post("/", name="checkout:start")
     async def start(
@@ -133,11 +132,10 @@ class CheckoutController(Controller):
         if cart_view.is_empty:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
         form = CheckoutForm.parse(data)
-        if data.get("refresh") or not form.is_valid:
-            # "refresh" re-renders the linked choices for browsers without JavaScript.
-            return self._form_page(
-                county, cart_view, form, status=200 if data.get("refresh") else HTTP_400_BAD_REQUEST
-            )
+        if data.get("refresh"):  # browsers without JavaScript: fill the linked choices, judge nothing yet
+            return self._form_page(county, cart_view, CheckoutForm(values=form.values))
+        if not form.is_valid:
+            return self._form_page(county, cart_view, form, status=HTTP_400_BAD_REQUEST)
         try:
             order = await checkout.start(
                 cart_view,

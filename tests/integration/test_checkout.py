@@ -383,3 +383,14 @@ async def test_a_confirmation_that_could_not_be_sent_is_sent_later_once(
     assert len(mailbox.wait_for(email)) == 1
     mailbox.settle()
     assert len(mailbox.to(email)) == 1
+
+
+async def test_without_javascript_the_linked_choices_are_filled_by_a_refresh(client, raohe):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    refreshed = await shopper.post("/checkout", {"email": "x@example.cn", "province": "43", "refresh": "1"})
+    assert refreshed.status_code == 200
+    assert '<option value="4331">湘西土家族苗族自治州</option>' in refreshed.text
+    assert 'value="x@example.cn"' in refreshed.text
+    assert "field-error" not in refreshed.text
