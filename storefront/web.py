@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
+from litestar.params import Body
 from markupsafe import Markup, escape
 
 from storefront.config import PROJECT_ROOT
@@ -34,6 +36,9 @@ SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}
 """Route options for pages every visitor sees alike: served from the page cache, and without the
 CSRF cookie, which a cached response would otherwise hand to the next visitor."""
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+"""A submitted HTML form; every field is read and checked by the handler that takes it."""
 
 
 def shop_path(request: Request, county_slug: str, path: str = "/") -> str:

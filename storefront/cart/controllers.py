@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import TypeAlias
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
@@ -15,9 +14,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_E
 from storefront.cart.service import CartError, CartService, parse_quantity, parse_variant_id
 from storefront.db import DbSession
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import shop_path
+from storefront.web import FormData, shop_path
 
-FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Cart: TypeAlias = NamedDependency[CartService]
 
 

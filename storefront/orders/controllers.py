@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, TypeAlias
 
 import stripe
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import Body, FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_503_SERVICE_UNAVAILABLE
@@ -35,11 +34,10 @@ from storefront.orders.service import (
     PaymentUnavailableError,
 )
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import shop_path
+from storefront.web import FormData, shop_path
 
 logger = logging.getLogger(__name__)
 
-FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Gateway: TypeAlias = NamedDependency[PaymentGateway]
 Orders: TypeAlias = NamedDependency[OrderService]
 Checkout: TypeAlias = NamedDependency[CheckoutService]
