@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from advanced_alchemy.config import AlembicAsyncConfig
 from advanced_alchemy.extensions.litestar import (
@@ -15,7 +14,6 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.csrf import CSRFConfig
-from litestar.config.response_cache import ResponseCacheConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -33,11 +31,13 @@ from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.db import import_models
 from storefront.i18n import current_language, negotiate_language
-from storefront.metrics.referrals import REFERRAL_PARAM, ReferralMiddleware
+from storefront.metrics.referrals import ReferralMiddleware
 from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
 from storefront.orders.mail import Mailer
 from storefront.orders.payments import PaymentGateway
 from storefront.orders.sweeper import run_sweeper
+from storefront.page_cache import STORE_NAME as PAGE_STORE
+from storefront.page_cache import SingleFlightStore, page_cache_config
 from storefront.sessions import LazySessionConfig
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
@@ -66,16 +66,6 @@ def health() -> str:
     return "ok"
 
 
-def _page_cache_key(request: Request) -> str:
-    """Cached pages differ by scheme and host (links, canonical URL), path, query and language; a
-    creator's ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
-    origin = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    query = urlencode(
-        sorted((key, value) for key, value in request.query_params.multi_items() if key != REFERRAL_PARAM)
-    )
-    return f"{origin}{request.url.path}?{query}#{negotiate_language(request)}"
-
-
 def _error_page(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
     if status >= HTTP_500_INTERNAL_SERVER_ERROR:
@@ -100,12 +90,12 @@ def _stores(settings: Settings) -> dict[str, Store]:
         redis = RedisStore.with_client(url=settings.redis_url)
         return {
             "sessions": redis.with_namespace("sessions"),
-            "response_cache": redis.with_namespace("pages"),
+            PAGE_STORE: SingleFlightStore(redis.with_namespace("pages")),
             "rate_limit": redis.with_namespace("rate_limit"),
         }
     return {
         "sessions": FileStore(settings.session_dir, create_directories=True),
-        "response_cache": MemoryStore(),
+        PAGE_STORE: SingleFlightStore(MemoryStore()),
         "rate_limit": MemoryStore(),
     }
 
@@ -170,11 +160,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
-        response_cache_config=ResponseCacheConfig(
-            default_expiration=settings.page_cache_seconds,
-            key_builder=_page_cache_key,
-            cache_response_filter=lambda _scope, status: settings.page_cache_seconds > 0 and status == 200,
-        ),
+        response_cache_config=page_cache_config(settings.page_cache_seconds),
         stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
         on_startup=[bind_host_lookup],

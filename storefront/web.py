@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
-SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}}
-"""Route options for pages every visitor sees alike: served from the page cache, and without the
-CSRF cookie, which a cached response would otherwise hand to the next visitor."""
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

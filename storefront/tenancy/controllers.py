@@ -6,8 +6,8 @@ from litestar import Controller, get
 from litestar.response import Template
 
 from storefront.db import DbSession
+from storefront.page_cache import SHARED_PAGE
 from storefront.tenancy.service import CountyService
-from storefront.web import SHARED_PAGE
 
 
 class DirectoryController(Controller):

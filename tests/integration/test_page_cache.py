@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
@@ -62,3 +64,19 @@ async def test_referral_links_share_the_cached_page(cached_app):
         statements.clear()
         await client.get("/c/raohe/?ref=laowang")
         assert statements == []
+
+
+async def test_a_lapsed_page_is_rendered_once_however_many_ask_at_once(cached_app):
+    statements = []
+    engine = cached_app.state.db_config.get_engine().sync_engine
+    transport = httpx.ASGITransport(app=cached_app)  # same event loop: the requests really overlap
+    async with (
+        cached_app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client,
+    ):
+        await client.get("/")  # loads the host table once
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        pages = await asyncio.gather(*(client.get("/c/raohe/") for _ in range(20)))
+    assert {page.status_code for page in pages} == {200}
+    assert len({page.text for page in pages}) == 1
+    assert len(statements) == 3  # one render: county, categories, products

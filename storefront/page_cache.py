@@ -1,0 +1,87 @@
+"""The page cache for catalog pages: keyed per visible variant, rendered once when it lapses.
+
+Pages every visitor sees alike (directory, county home, categories, producers, brand story,
+sitemap) are kept for ``PAGE_CACHE_SECONDS``. When an entry lapses under load, the first request
+renders it and the others wait for that render instead of all rendering at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.stores.base import Store
+
+from storefront.i18n import negotiate_language
+from storefront.metrics.referrals import REFERRAL_PARAM
+
+STORE_NAME = "response_cache"
+RENDER_WAIT_SECONDS = 5.0
+
+SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}}
+"""Route options for pages every visitor sees alike: served from the page cache, and without the
+CSRF cookie, which a cached response would otherwise hand to the next visitor."""
+
+
+def page_cache_key(request: Request) -> str:
+    """Cached pages differ by scheme and host (links, canonical URL), path, query and language; a
+    creator's ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
+    origin = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    query = urlencode(
+        sorted((key, value) for key, value in request.query_params.multi_items() if key != REFERRAL_PARAM)
+    )
+    return f"{origin}{request.url.path}?{query}#{negotiate_language(request)}"
+
+
+class SingleFlightStore(Store):
+    """A store in front of another, where a miss makes the next readers of that key wait (up to
+    ``RENDER_WAIT_SECONDS``) for the value the first one is rendering. Per process."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._rendering: dict[str, tuple[asyncio.Event, float]] = {}
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        value = await self.store.get(key, renew_for)
+        if value is not None:
+            return value
+        rendering = self._rendering.get(key)
+        if rendering is None or time.monotonic() - rendering[1] > RENDER_WAIT_SECONDS:
+            self._rendering[key] = (asyncio.Event(), time.monotonic())
+            return None  # this request renders the page
+        try:
+            await asyncio.wait_for(rendering[0].wait(), RENDER_WAIT_SECONDS)
+        except TimeoutError:
+            return None  # that render failed or was not cacheable: render here
+        return await self.store.get(key, renew_for)
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        await self.store.set(key, value, expires_in)
+        if rendering := self._rendering.pop(key, None):
+            rendering[0].set()
+
+    async def delete(self, key: str) -> None:
+        await self.store.delete(key)
+
+    async def delete_all(self) -> None:
+        await self.store.delete_all()
+
+    async def exists(self, key: str) -> bool:
+        return await self.store.exists(key)
+
+    async def expires_in(self, key: str) -> int | None:
+        return await self.store.expires_in(key)
+
+
+def page_cache_config(seconds: int) -> ResponseCacheConfig:
+    return ResponseCacheConfig(
+        default_expiration=seconds,
+        key_builder=page_cache_key,
+        store=STORE_NAME,
+        cache_response_filter=lambda _scope, status: seconds > 0 and status == 200,
+    )
