@@ -88,16 +88,20 @@ def _stores(settings: Settings) -> dict[str, Store]:
     """Sessions, cached pages and rate limits go to Redis (shared by workers) when REDIS_URL is set."""
     if settings.redis_url:
         redis = RedisStore.with_client(url=settings.redis_url)
-        return {
+        stores = {
             "sessions": redis.with_namespace("sessions"),
-            PAGE_STORE: SingleFlightStore(redis.with_namespace("pages")),
+            PAGE_STORE: redis.with_namespace("pages"),
             "rate_limit": redis.with_namespace("rate_limit"),
         }
-    return {
-        "sessions": FileStore(settings.session_dir, create_directories=True),
-        PAGE_STORE: SingleFlightStore(MemoryStore()),
-        "rate_limit": MemoryStore(),
-    }
+    else:
+        stores = {
+            "sessions": FileStore(settings.session_dir, create_directories=True),
+            PAGE_STORE: MemoryStore(),
+            "rate_limit": MemoryStore(),
+        }
+    if settings.page_cache_seconds > 0:
+        stores[PAGE_STORE] = SingleFlightStore(stores[PAGE_STORE])
+    return stores
 
 
 def _connect_args(settings: Settings) -> dict[str, object]:

@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.status_codes import HTTP_200_OK
 from litestar.stores.base import Store
+from litestar.types import HTTPScope
 
 from storefront.i18n import negotiate_language
 from storefront.metrics.referrals import REFERRAL_PARAM
@@ -62,6 +64,10 @@ class SingleFlightStore(Store):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         await self.store.set(key, value, expires_in)
+        self.release(key)
+
+    def release(self, key: str) -> None:
+        """The render of ``key`` is over (stored, or not cacheable): let the waiting readers go."""
         if rendering := self._rendering.pop(key, None):
             rendering[0].set()
 
@@ -79,9 +85,17 @@ class SingleFlightStore(Store):
 
 
 def page_cache_config(seconds: int) -> ResponseCacheConfig:
+    def cacheable(scope: HTTPScope, status: int) -> bool:
+        if seconds > 0 and status == HTTP_200_OK:
+            return True
+        store = scope["litestar_app"].stores.get(STORE_NAME)
+        if isinstance(store, SingleFlightStore):  # a 404 or an error: readers waiting on it render themselves
+            store.release(page_cache_key(Request(scope)))
+        return False
+
     return ResponseCacheConfig(
         default_expiration=seconds,
         key_builder=page_cache_key,
         store=STORE_NAME,
-        cache_response_filter=lambda _scope, status: seconds > 0 and status == 200,
+        cache_response_filter=cacheable,
     )

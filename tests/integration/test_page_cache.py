@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
+from storefront import page_cache
 from storefront.app import create_app
 from tests.support.factories import make_catalog, make_county
 
@@ -80,3 +81,16 @@ async def test_a_lapsed_page_is_rendered_once_however_many_ask_at_once(cached_ap
     assert {page.status_code for page in pages} == {200}
     assert len({page.text for page in pages}) == 1
     assert len(statements) == 3  # one render: county, categories, products
+
+
+async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_other(cached_app, monkeypatch):
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 120)
+    transport = httpx.ASGITransport(app=cached_app)
+    async with (
+        cached_app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client,
+    ):
+        # A 404 is never stored: without releasing its waiters they would hang for two minutes.
+        requests = asyncio.gather(*(client.get("/c/raohe/category/nothing-here") for _ in range(10)))
+        pages = await asyncio.wait_for(requests, timeout=30)
+    assert {page.status_code for page in pages} == {404}
