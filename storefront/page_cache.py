@@ -8,8 +8,8 @@ renders it and the others wait for that render instead of all rendering at once.
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,29 +41,47 @@ def page_cache_key(request: Request) -> str:
 
 
 class SingleFlightStore(Store):
-    """A store in front of another, where a miss makes the next readers of that key wait (up to
-    ``RENDER_WAIT_SECONDS``) for the value the first one is rendering. Per process."""
+    """A store in front of another that renders each page once when it lapses.
+
+    An entry is kept twice as long as asked. Past its time it is stale: the first reader gets a
+    miss and renders the page again, while the others keep getting the stale copy meanwhile. A
+    page never rendered yet makes its next readers wait (up to ``RENDER_WAIT_SECONDS``) for the
+    first render instead. The bookkeeping is per process; with Redis, a copy another worker
+    stored counts as fresh until Redis drops it.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._rendering: dict[str, tuple[asyncio.Event, float]] = {}
+        self._fresh_until: dict[str, float] = {}
+
+    def _claim_render(self, key: str) -> bool:
+        """True if this caller should render ``key`` (nobody else is, or that render is overdue)."""
+        rendering = self._rendering.get(key)
+        if rendering is None or monotonic() - rendering[1] > RENDER_WAIT_SECONDS:
+            self._rendering[key] = (asyncio.Event(), monotonic())
+            return True
+        return False
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         value = await self.store.get(key, renew_for)
         if value is not None:
-            return value
-        rendering = self._rendering.get(key)
-        if rendering is None or time.monotonic() - rendering[1] > RENDER_WAIT_SECONDS:
-            self._rendering[key] = (asyncio.Event(), time.monotonic())
+            stale = monotonic() > self._fresh_until.get(key, float("inf"))
+            return None if stale and self._claim_render(key) else value
+        self._fresh_until.pop(key, None)
+        if self._claim_render(key):
             return None  # this request renders the page
         try:
-            await asyncio.wait_for(rendering[0].wait(), RENDER_WAIT_SECONDS)
+            await asyncio.wait_for(self._rendering[key][0].wait(), RENDER_WAIT_SECONDS)
         except TimeoutError:
             return None  # that render failed or was not cacheable: render here
         return await self.store.get(key, renew_for)
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
-        await self.store.set(key, value, expires_in)
+        seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
+        if seconds:
+            self._fresh_until[key] = monotonic() + seconds
+        await self.store.set(key, value, int(seconds * 2) if seconds else expires_in)
         self.release(key)
 
     def release(self, key: str) -> None:
