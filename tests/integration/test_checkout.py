@@ -48,6 +48,13 @@ def unique_email() -> str:
     return f"buyer-{uuid.uuid4().hex[:8]}@example.cn"
 
 
+async def start_checkout(client, variant_id: int, quantity: int) -> str:
+    """A new visitor puts ``quantity`` in the cart and presses "Pay with Stripe": the session id."""
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variant_id, quantity)
+    return session_id_of(await shopper.checkout(unique_email()))
+
+
 async def stock_of(session_maker, county_id: int, variant_id: int) -> int:
     async with session_maker() as session:
         scope_to_county(session, county_id)
@@ -106,9 +113,7 @@ async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(
     client, raohe, stripe_sandbox, stripe_events
 ):
     _, variants = raohe
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 1)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 1)
     returned = await press(stripe_sandbox, session_id)
     return_url = returned.headers["location"]
     number = order_number_of(return_url)
@@ -127,9 +132,7 @@ async def test_cancel_gives_the_stock_back_and_keeps_the_cart(
     client, raohe, session_maker, stripe_sandbox, stripe_events
 ):
     county, variants = raohe
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 3)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 3)
     assert await stock_of(session_maker, county.id, variants[0].id) == 17
     cancelled = await press(stripe_sandbox, session_id, "cancel")
     back = await client.get(
@@ -146,9 +149,7 @@ async def test_an_expired_session_gives_the_stock_back(
     client, raohe, session_maker, stripe_sandbox, stripe_events
 ):
     county, variants = raohe
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 4)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 4)
     async with httpx.AsyncClient(base_url=stripe_sandbox) as sandbox:
         assert (await sandbox.post(f"/sandbox/sessions/{session_id}/lapse")).status_code == 200
     [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
@@ -162,9 +163,7 @@ async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(
     settings, client, raohe, session_maker, stripe_sandbox
 ):
     county, variants = raohe
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 5)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 5)
     assert await stock_of(session_maker, county.id, variants[0].id) == 15
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=31)
     async with session_maker() as session:
@@ -282,9 +281,7 @@ async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
     client, raohe, session_maker, stripe_sandbox, stripe_events
 ):
     county, variants = raohe
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 2)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 2)
     paid = await press(stripe_sandbox, session_id)  # paid in one tab...
     number = order_number_of(paid.headers["location"])
     cancelled = await client.get(
@@ -337,9 +334,7 @@ async def test_stock_that_ran_out_after_the_cart_is_a_clear_409_keeping_the_form
 async def test_stripe_shows_the_lines_in_the_shoppers_language(client, raohe, settings):
     _, variants = raohe
     await client.get("/c/raohe/?lang=en")
-    shopper = Shopper(client, "raohe")
-    await shopper.add(variants[0].id, 1)
-    session_id = session_id_of(await shopper.checkout(unique_email()))
+    session_id = await start_checkout(client, variants[0].id, 1)
     items = await PaymentGateway(settings).client.v1.checkout.sessions.line_items.list_async(session_id)
     names = [item.description for item in items.data]
     assert names[0].startswith("Linden honey no.") and names[0].endswith("500 g jar")
