@@ -124,6 +124,7 @@ def _stamp_new_rows(session: Session, _flush_context: object, _instances: object
 
 def import_models() -> None:
     """Import every domain's models so the metadata is complete (Alembic, create_all)."""
+    from storefront import jobs as _jobs  # noqa: F401
     from storefront.catalog import models as _catalog  # noqa: F401
     from storefront.orders import models as _orders  # noqa: F401
     from storefront.tenancy import models as _tenancy  # noqa: F401

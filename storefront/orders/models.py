@@ -6,7 +6,7 @@ import datetime
 import enum
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.db import Base, TenantScoped
@@ -102,9 +102,30 @@ class Order(TenantScoped, Base):
     payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    visitor_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    """A hash of the shopper's session id: one open checkout per visitor, and the cart to settle."""
+    cart_settled_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    """When the paid lines were taken out of the shopper's cart."""
+    confirmation_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    confirmation_claimed_until: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
+    """A worker sending the confirmation holds it until then; others leave it alone."""
 
     lines: Mapped[list[OrderLine]] = relationship(lazy="raise", order_by=OrderLine.id)
     events: Mapped[list[OrderEvent]] = relationship(lazy="raise", order_by=OrderEvent.id)
+
+    __table_args__ = (
+        # At most one checkout awaiting payment per visitor and county, even for presses at the same instant.
+        Index(
+            "uq_orders_open_checkout",
+            "county_id",
+            "visitor_key",
+            unique=True,
+            sqlite_where=text("status = 'pending_payment'"),
+            postgresql_where=text("status = 'pending_payment'"),
+        ),
+    )
 
 
 class StripeEvent(Base):
