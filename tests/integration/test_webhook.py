@@ -261,3 +261,51 @@ async def test_a_refund_event_without_a_payment_intent_touches_no_order(
         await client.post("/stripe/webhook", content=odd, headers=sign(odd, stripe_events.secret))
     ).status_code == 200
     assert (await order_for(session_maker, session_id)).amount_refunded == 0
+
+
+def without(event: dict, *path: str) -> dict:
+    """A copy of ``event`` with the field at ``path`` (keys, outermost first) taken out."""
+    copy = json.loads(json.dumps(event))
+    *parents, last = path
+    inner = copy
+    for key in parents:
+        inner = inner[key]
+    del inner[last]
+    return copy
+
+
+MALFORMED = {
+    "completed without data.object.id": lambda e: json.dumps(without(e, "data", "object", "id")),
+    "refund without data": lambda e: json.dumps(without({**e, "type": "charge.refunded"}, "data")),
+    "without type": lambda e: json.dumps(without(e, "type")),
+    "without id": lambda e: json.dumps(without(e, "id")),
+    "amount as text": lambda e: json.dumps(
+        {**e, "data": {"object": {**e["data"]["object"], "amount_total": "100"}}}
+    ),
+    "refunded amount too large": lambda e: json.dumps(
+        {
+            **e,
+            "type": "charge.refunded",
+            "data": {"object": {"payment_intent": "pi_x", "amount_refunded": 2**40}},
+        }
+    ),
+    "a list": lambda e: json.dumps([e]),
+    "not json": lambda e: "{" + json.dumps(e),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+async def test_a_signed_but_malformed_event_gets_400_and_writes_nothing(
+    client, paid_session, session_maker, stripe_events, caplog, case
+):
+    session_id, completed, _, _ = paid_session
+    body = MALFORMED[case](completed.event)
+    response = await client.post("/stripe/webhook", content=body, headers=sign(body, stripe_events.secret))
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith("malformed event: ")
+    assert "refused a signed webhook event" in caplog.text
+    assert await count(session_maker, StripeEvent) == 0
+    assert (await order_for(session_maker, session_id)).status == "pending_payment"
+    assert (await deliver(client, completed)).text == "ok"  # the real event still applies
+    assert (await order_for(session_maker, session_id)).status == "paid"
