@@ -26,6 +26,15 @@ def _secret_key(environment: str) -> str:
     return key_file.read_text().strip()
 
 
+def _stripe_webhook_secret(environment: str) -> str:
+    """Without it no webhook verifies: production would take payments and never fulfil them."""
+    secret = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    if not secret and environment == "production":
+        msg = "STRIPE_WEBHOOK_SECRET must be set in production"
+        raise RuntimeError(msg)
+    return secret
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"
@@ -44,6 +53,7 @@ class Settings:
     redis_url: str = ""
     database_echo: bool = False
     page_cache_seconds: int = 10
+    sweep_interval_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -63,7 +73,7 @@ class Settings:
             mail_dir=Path(env.get("MAIL_DIR", str(cls.mail_dir))),
             smtp_url=env.get("SMTP_URL", ""),
             stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
-            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
+            stripe_webhook_secret=_stripe_webhook_secret(environment),
             stripe_api_base=env.get("STRIPE_API_BASE", ""),
             stripe_payment_methods=tuple(
                 env.get("STRIPE_PAYMENT_METHODS", "card").replace(" ", "").split(",")
@@ -71,6 +81,7 @@ class Settings:
             redis_url=env.get("REDIS_URL", ""),
             database_echo=env.get("DATABASE_ECHO", "") == "1",
             page_cache_seconds=int(env.get("PAGE_CACHE_SECONDS", cls.page_cache_seconds)),
+            sweep_interval_seconds=int(env.get("SWEEP_INTERVAL_SECONDS", cls.sweep_interval_seconds)),
         )
 
 
