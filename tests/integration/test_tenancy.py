@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, literal_column, select, text, update
 
 from storefront.catalog.models import Category, Product, Variant
-from storefront.db import TenantScopeError, scope_to_county
+from storefront.db import TenantScopeError, scope_to_all_counties, scope_to_county
 from tests.support.factories import make_catalog, make_county
 
 
@@ -97,3 +97,71 @@ async def test_core_queries_of_tenant_tables_are_refused_in_a_scoped_session(ses
             await session.execute(
                 select(Product.slug).join(Variant.__table__, Variant.__table__.c.product_id == Product.id)
             )
+
+
+async def _category_slugs(session_maker) -> set[tuple[int, str]]:
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        return set((await session.execute(select(Category.county_id, Category.slug))).all())
+
+
+async def test_orm_inserts_for_another_county_are_refused_in_a_scoped_session(session_maker, two_counties):
+    (raohe, _), (guzhang, _) = two_counties
+    before = await _category_slugs(session_maker)
+    row = {"slug": "smuggled", "name_zh": "走私"}
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        with pytest.raises(TenantScopeError):
+            await session.execute(insert(Category).values(county_id=guzhang.id, **row))
+        with pytest.raises(TenantScopeError):
+            await session.execute(
+                insert(Category), [{"county_id": raohe.id, **row}, {"county_id": guzhang.id, **row}]
+            )
+        with pytest.raises(TenantScopeError):
+            await session.execute(insert(Category).values([{"county_id": guzhang.id, **row}]))
+        with pytest.raises(TenantScopeError):  # no county named: it would not be stamped
+            await session.execute(insert(Category).values(**row))
+        await session.execute(insert(Category).values(county_id=raohe.id, **row))
+        await session.commit()
+    assert await _category_slugs(session_maker) == before | {(raohe.id, "smuggled")}
+
+
+async def test_raw_sql_is_refused_in_a_scoped_session(session_maker, two_counties):
+    (raohe, _), _ = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        with pytest.raises(TenantScopeError):
+            await session.execute(text("SELECT slug FROM categories"))
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(Category).from_statement(text("SELECT * FROM categories")))
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(literal_column("slug")).select_from(text("categories")))
+
+
+async def test_updates_cannot_move_or_reach_rows_of_another_county(session_maker, two_counties):
+    (raohe, _), (guzhang, _) = two_counties
+    before = await _category_slugs(session_maker)
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        tea = (await session.scalars(select(Category).where(Category.county_id == guzhang.id))).one()
+        scope_to_county(session, raohe.id)
+        with pytest.raises(TenantScopeError):
+            await session.execute(update(Category).values(county_id=guzhang.id))
+        with pytest.raises(TenantScopeError):  # a bulk UPDATE by primary key skips the county filter
+            await session.execute(update(Category), [{"id": tea.id, "slug": "renamed"}])
+        await session.delete(tea)
+        with pytest.raises(TenantScopeError):
+            await session.flush()
+    assert await _category_slugs(session_maker) == before
+
+
+async def test_sessions_for_all_counties_and_without_tenant_data_still_run_raw_sql(
+    session_maker, two_counties
+):
+    (_, _), (guzhang, _) = two_counties
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        await session.execute(insert(Category).values(county_id=guzhang.id, slug="nuts", name_zh="坚果"))
+        assert await session.scalar(text("SELECT count(*) FROM categories")) == 3
+    async with session_maker() as session:
+        assert await session.scalar(text("SELECT 1")) == 1
