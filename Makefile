@@ -4,7 +4,8 @@
 
 PORT ?= 8000
 SANDBOX_PORT ?= 12111
-SANDBOX_WEBHOOK_SECRET ?= whsec_local_sandbox
+# A new secret for each `make run`, shared by the sandbox that signs and the app that verifies.
+SANDBOX_WEBHOOK_SECRET := whsec_$(shell python3 -c 'import secrets; print(secrets.token_hex(24))')
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) $(shell command -v pg_ctl 2>/dev/null))
 CHROMIUM := $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser) $(wildcard $(HOME)/.cache/ms-playwright/chromium-*))
