@@ -18,7 +18,7 @@ from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
@@ -37,7 +37,8 @@ from storefront.orders.mail import Mailer
 from storefront.orders.payments import PaymentGateway
 from storefront.orders.sweeper import run_sweeper
 from storefront.page_cache import STORE_NAME as PAGE_STORE
-from storefront.page_cache import SingleFlightStore, page_cache_config
+from storefront.page_cache import BoundedMemoryStore, PageCacheBoundary, PageStore, page_cache_config
+from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
@@ -49,15 +50,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger("storefront")
 
 
+UNKNOWN_HOST = "本平台不提供此网址。\nThis address is not served here.\n".encode()
+
+
 class StorefrontApp(Litestar):
-    """Litestar, with county host names mapped onto the ``/c/{county}`` routes before routing."""
+    """Litestar, answering only the platform's own host names, with county host names mapped onto
+    the ``/c/{county}`` routes before routing, and the security headers on every response."""
 
     county_hosts: CountyHosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        if scope["type"] == "http":
-            scope.setdefault("state", {})
-            await self.county_hosts.rewrite(scope)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        scope.setdefault("state", {})
+        send = secure_send(scope, send)
+        if not await self.county_hosts.route(scope):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": HTTP_400_BAD_REQUEST,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": UNKNOWN_HOST})
+            return
         await super().__call__(scope, receive, send)
 
 
@@ -90,17 +107,17 @@ def _stores(settings: Settings) -> dict[str, Store]:
         redis = RedisStore.with_client(url=settings.redis_url)
         stores = {
             "sessions": redis.with_namespace("sessions"),
-            PAGE_STORE: redis.with_namespace("pages"),
+            PAGE_STORE: redis.with_namespace("pages"),  # every page is stored with an expiry
             "rate_limit": redis.with_namespace("rate_limit"),
         }
     else:
         stores = {
             "sessions": FileStore(settings.session_dir, create_directories=True),
-            PAGE_STORE: MemoryStore(),
+            PAGE_STORE: BoundedMemoryStore(),
             "rate_limit": MemoryStore(),
         }
     if settings.page_cache_seconds > 0:
-        stores[PAGE_STORE] = SingleFlightStore(stores[PAGE_STORE])
+        stores[PAGE_STORE] = PageStore(stores[PAGE_STORE])
     return stores
 
 
@@ -132,9 +149,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     import_models()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db_config = database_config(settings)
-    county_hosts = CountyHosts(settings.base_domain)
+    county_hosts = CountyHosts(
+        settings.base_domain, settings.public_url, allow_loopback=not settings.is_production
+    )
     templates = create_environment(
-        platform_domain=settings.base_domain, auto_reload=not settings.is_production
+        platform_origin=county_hosts.public_origin, auto_reload=not settings.is_production
     )
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
 
@@ -158,7 +177,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageMiddleware(),
             RejectNulBytes(),
             LazySessionConfig(secure=settings.is_production).middleware,
-            ReferralMiddleware(),
+            ReferralMiddleware(secure=settings.is_production),
+            CsrfGuard(),
+            PageCacheBoundary(),  # innermost: see storefront.page_cache
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production

@@ -1,25 +1,30 @@
 """Production entry point for an ASGI server: ``granian --factory storefront.asgi:create_asgi_app``.
 
 Behind a load balancer every request comes from the balancer's address. With
-``FORWARDED_ALLOW_IPS`` naming it (comma-separated, or ``*``), ``X-Forwarded-For`` and
-``X-Forwarded-Proto`` are trusted, so rate limits count real visitors and canonical URLs,
-sitemaps and cookies know the request came over HTTPS.
+``FORWARDED_ALLOW_IPS`` naming the proxies (comma-separated addresses or networks), the visitor's
+address is the right-most ``X-Forwarded-For`` entry that is not one of them: entries further left
+were written by the client and prove nothing. ``*`` is refused, because it would trust them.
 """
 
 from __future__ import annotations
 
 import os
 
-from granian.utils.proxies import wrap_asgi_with_proxy_headers
 from litestar.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from storefront.app import create_app
 
 
+def trusted_proxies(setting: str) -> list[str]:
+    proxies = [proxy.strip() for proxy in setting.split(",") if proxy.strip()]
+    if "*" in proxies:
+        msg = "FORWARDED_ALLOW_IPS must name the proxies' addresses or networks, not '*'"
+        raise RuntimeError(msg)
+    return proxies
+
+
 def create_asgi_app() -> ASGIApp:
     app = create_app()
-    trusted = os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
-    if not trusted:
-        return app
-    hosts = trusted if trusted == "*" else [host.strip() for host in trusted.split(",")]
-    return wrap_asgi_with_proxy_headers(app, hosts)
+    proxies = trusted_proxies(os.environ.get("FORWARDED_ALLOW_IPS", ""))
+    return ProxyHeadersMiddleware(app, trusted_hosts=proxies) if proxies else app

@@ -37,8 +37,13 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
 
 
 def main() -> None:
-    """Entry point of the ``storefront`` command: the Litestar CLI bound to our app."""
+    """Entry point of the ``storefront`` command: the Litestar CLI bound to our app.
+
+    ``storefront run`` serves with uvicorn, which trusts ``X-Forwarded-For`` from loopback unless
+    told otherwise; nobody is trusted here unless ``FORWARDED_ALLOW_IPS`` names them.
+    """
     os.environ.setdefault("LITESTAR_APP", "storefront.app:create_app")
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
     from litestar.cli.main import litestar_group
 
     litestar_group()

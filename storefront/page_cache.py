@@ -1,59 +1,140 @@
-"""The page cache for catalog pages: keyed per visible variant, rendered once when it lapses.
+"""The page cache for catalog pages: shared by every visitor, so it never holds anything personal.
 
 Pages every visitor sees alike (directory, county home, categories, producers, brand story,
-sitemap) are kept for ``PAGE_CACHE_SECONDS``. When an entry lapses under load, the first request
-renders it and the others wait for that render instead of all rendering at once.
+sitemap) are kept for ``PAGE_CACHE_SECONDS``. Three rules keep one visitor's things from reaching
+the next (DESIGN section 2a):
+
+- :class:`PageCacheBoundary` is the innermost app middleware: cookies that outer middleware add
+  for one visitor (session, language, referral) go on that visitor's copy of the response, never
+  on what the cache captured;
+- :class:`PageStore` refuses to store a response that carries ``Set-Cookie`` at all;
+- the cache key takes only the query parameters the page's handler declares (:func:`page_query`),
+  and pages build their links from those same parameters, so ``?ref=`` or ``?junk=`` can neither
+  reach a cached page nor multiply its entries.
+
+When an entry lapses under load, the first request renders it and the others keep getting the
+stale copy (or wait for a first render) instead of all rendering at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import struct
 from datetime import timedelta
-from time import monotonic
-from typing import Any
+from functools import cache
+from time import monotonic, time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import HTTP_200_OK
-from litestar.stores.base import Store
-from litestar.types import HTTPScope
+from litestar.stores.base import StorageObject, Store
+from litestar.stores.memory import MemoryStore
+from msgspec.msgpack import decode
 
 from storefront.i18n import negotiate_language
-from storefront.metrics.referrals import REFERRAL_PARAM
+
+if TYPE_CHECKING:
+    from litestar.handlers import HTTPRouteHandler
+    from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
 
 STORE_NAME = "response_cache"
 RENDER_WAIT_SECONDS = 5.0
+MAX_MEMORY_ENTRIES = 1000
+"""Pages kept per process without Redis (a page is 10-60 KB); the least recently stored go first."""
 
 SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}}
 """Route options for pages every visitor sees alike: served from the page cache, and without the
-CSRF cookie, which a cached response would otherwise hand to the next visitor."""
+CSRF cookie (a response that sets a cookie is never stored)."""
+
+_FRESH_UNTIL = struct.Struct("!d")
+
+
+@cache
+def _declared_query(handler: HTTPRouteHandler, path_names: frozenset[str]) -> frozenset[str]:
+    model = handler.create_kwargs_model(path_parameters=dict.fromkeys(path_names))
+    return frozenset(parameter.field_alias for parameter in model.expected_query_params)
+
+
+def page_query(request: Request) -> list[tuple[str, str]]:
+    """The query parameters the page's handler reads (``page``, ``q``...), sorted: nothing else
+    in the address may change the page, its cache key, or the links it prints (none on a page no
+    route answered)."""
+    handler = request.scope.get("route_handler")
+    declared = _declared_query(handler, frozenset(request.path_params)) if handler else frozenset()
+    return sorted((key, value) for key, value in request.query_params.multi_items() if key in declared)
 
 
 def page_cache_key(request: Request) -> str:
-    """Cached pages differ by scheme and host (links, canonical URL), path, query and language; a
-    creator's ``ref`` code changes nothing on the page, so ``?ref=`` links share the cached copy."""
-    origin = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    query = urlencode(
-        sorted((key, value) for key, value in request.query_params.multi_items() if key != REFERRAL_PARAM)
-    )
-    return f"{origin}{request.url.path}?{query}#{negotiate_language(request)}"
+    """Cached pages differ by host (links are host-relative on a county's own host), path, the
+    parameters the page reads, and language."""
+    host = request.headers.get("host", "").lower()
+    return f"{host}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
 
 
-class SingleFlightStore(Store):
-    """A store in front of another that renders each page once when it lapses.
+class PageCacheBoundary(ASGIMiddleware):
+    """Hands the middleware outside it a copy of each cached route's response start.
 
-    An entry is kept twice as long as asked. Past its time it is stale: the first reader gets a
-    miss and renders the page again, while the others keep getting the stale copy meanwhile. A
-    page never rendered yet makes its next readers wait (up to ``RENDER_WAIT_SECONDS``) for the
-    first render instead. The bookkeeping is per process; with Redis, a copy another worker
-    stored counts as fresh until Redis drops it.
+    Litestar's response cache keeps the start message it passed on and encodes it once the body
+    is done; outer middleware add their ``Set-Cookie`` to that same message in place. Must be the
+    last (innermost) middleware of the app.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not scope["route_handler"].cache:
+            await next_app(scope, receive, send)
+            return
+
+        async def send_copy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": list(message.get("headers", ()))}
+            await send(message)
+
+        await next_app(scope, receive, send_copy)
+
+
+def _sets_cookie(response: bytes) -> bool:
+    start = decode(response)[0]
+    return any(bytes(name).lower() == b"set-cookie" for name, _ in start.get("headers", ()))
+
+
+class BoundedMemoryStore(MemoryStore):
+    """Litestar's memory store holding at most ``max_entries`` values: when full, expired entries
+    go first, then the least recently stored."""
+
+    def __init__(self, max_entries: int = MAX_MEMORY_ENTRIES) -> None:
+        super().__init__()
+        self.max_entries = max_entries
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        async with self._lock:
+            self._store.pop(key, None)
+            self._store[key] = StorageObject.new(data=data, expires_in=expires_in)
+            if len(self._store) > self.max_entries:
+                self._store = {key: entry for key, entry in self._store.items() if not entry.expired}
+            while len(self._store) > self.max_entries:
+                del self._store[next(iter(self._store))]
+
+
+class PageStore(Store):
+    """The page cache's store, in front of memory or Redis: refuses personal responses and renders
+    each page once when it lapses.
+
+    An entry is kept twice as long as asked, stamped with the time it stays fresh until (shared by
+    every worker through Redis). Past that it is stale: the first reader gets a miss and renders
+    the page again, while the others keep getting the stale copy meanwhile. A page never rendered
+    yet makes its next readers wait (up to ``RENDER_WAIT_SECONDS``) for the first render instead.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._rendering: dict[str, tuple[asyncio.Event, float]] = {}
-        self._fresh_until: dict[str, float] = {}
 
     def _claim_render(self, key: str) -> bool:
         """True if this caller should render ``key`` (nobody else is, or that render is overdue)."""
@@ -63,26 +144,36 @@ class SingleFlightStore(Store):
             return True
         return False
 
+    async def _read(self, key: str) -> tuple[float, bytes] | None:
+        stored = await self.store.get(key)
+        if stored is None:
+            return None
+        return _FRESH_UNTIL.unpack_from(stored)[0], stored[_FRESH_UNTIL.size :]
+
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        value = await self.store.get(key, renew_for)
-        if value is not None:
-            stale = monotonic() > self._fresh_until.get(key, float("inf"))
-            return None if stale and self._claim_render(key) else value
-        self._fresh_until.pop(key, None)
+        if (entry := await self._read(key)) is not None:
+            fresh_until, response = entry
+            return None if time() > fresh_until and self._claim_render(key) else response
         if self._claim_render(key):
             return None  # this request renders the page
         try:
             await asyncio.wait_for(self._rendering[key][0].wait(), RENDER_WAIT_SECONDS)
         except TimeoutError:
             return None  # that render failed or was not cacheable: render here
-        return await self.store.get(key, renew_for)
+        entry = await self._read(key)
+        return entry[1] if entry else None
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
-        seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-        if seconds:
-            self._fresh_until[key] = monotonic() + seconds
-        await self.store.set(key, value, int(seconds * 2) if seconds else expires_in)
-        self.release(key)
+        response = value.encode() if isinstance(value, str) else value
+        seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else (expires_in or 0)
+        try:
+            if _sets_cookie(response):
+                logger.warning("page %s sets a cookie: not cached", key)
+            elif seconds > 0:
+                stamped = _FRESH_UNTIL.pack(time() + seconds) + response
+                await self.store.set(key, stamped, int(seconds * 2))
+        finally:
+            self.release(key)
 
     def release(self, key: str) -> None:
         """The render of ``key`` is over (stored, or not cacheable): let the waiting readers go."""
@@ -107,7 +198,7 @@ def page_cache_config(seconds: int) -> ResponseCacheConfig:
         if seconds > 0 and status == HTTP_200_OK:
             return True
         store = scope["litestar_app"].stores.get(STORE_NAME)
-        if isinstance(store, SingleFlightStore):  # a 404 or an error: readers waiting on it render themselves
+        if isinstance(store, PageStore):  # a 404 or an error: readers waiting on it render themselves
             store.release(page_cache_key(Request(scope)))
         return False
 

@@ -1,27 +1,57 @@
-"""Server-side sessions that are only stored once they hold something.
+"""Visitor sessions: server-side, stored only once they hold something, never on an id we did not issue.
 
 Litestar stores a new, empty session for every visitor without a cookie; for a shop whose pages
-are mostly read by first-time visitors and crawlers, that is a store write (and a file on disk)
-per request for nothing. A session is created here the first time a cart or an order is kept.
+are mostly read by first-time visitors and crawlers, that is a store write per request for
+nothing. A session is created here the first time a cart or an order is kept.
+
+A session cookie naming no stored session (expired, or invented by someone planting it in a
+victim's browser) is never adopted: the visitor gets a new id. Each session also records the CSRF
+token in use when it was created, so a token pair planted later does not pass for it
+(:class:`storefront.security.CsrfGuard`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Empty, Message
+from litestar.utils.scope.state import ScopeState
+
+CSRF_KEY = "csrf"
+CSRF_COOKIE = "csrftoken"
 
 
 class LazySessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        if not data and connection.cookies.get(self.config.key):
+            connection._connection_state.session_id = self.generate_session_id()
+        return data
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        return connection.get_session_id() or super().get_session_id(connection)
+
     async def store_in_message(
         self, scope_session: dict[str, Any] | Empty, message: Message, connection: ASGIConnection
     ) -> None:
         if not scope_session and not connection.cookies.get(self.config.key):
             return
+        if scope_session and CSRF_KEY not in scope_session:
+            token = ScopeState.from_scope(connection.scope).csrf_token
+            scope_session[CSRF_KEY] = token if isinstance(token, str) else connection.cookies.get(CSRF_COOKIE)
         await super().store_in_message(scope_session, message, connection)
 
 
 class LazySessionConfig(ServerSideSessionConfig):
     _backend_class = LazySessionBackend
+
+
+def visitor_key(connection: ASGIConnection) -> str | None:
+    """A name for the visitor's session that is safe to store (a hash of its id); None without one."""
+    session_id = connection.get_session_id()
+    if not connection.scope.get("session") or not session_id:
+        return None
+    return hashlib.sha256(session_id.encode()).hexdigest()

@@ -24,7 +24,8 @@ from storefront.i18n import (
     ngettext,
 )
 from storefront.orders.models import status_label
-from storefront.tenancy.hosts import HOST_COUNTY_KEY
+from storefront.page_cache import page_query
+from storefront.tenancy.hosts import HOST_COUNTY_KEY, ORIGIN_KEY
 
 if TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -54,11 +55,10 @@ def _shop_url(context: Context, path: str = "/", **query: Any) -> str:
 
 @pass_context
 def _lang_url(context: Context, language: str) -> str:
-    """The current page in another language (the choice is then remembered in a cookie)."""
+    """The current page in another language (the choice is then remembered in a cookie); it keeps
+    only the parameters the page reads, never a creator's ``?ref=`` code."""
     request: Request = context["request"]
-    params = {key: value for key, value in request.query_params.items() if key != "lang"}
-    params["lang"] = language
-    return f"{_public_path(request)}?{urlencode(params)}"
+    return f"{_public_path(request)}?{urlencode([*page_query(request), ('lang', language)])}"
 
 
 def _public_path(request: Request) -> str:
@@ -74,17 +74,21 @@ def _public_path(request: Request) -> str:
 
 @pass_context
 def _platform_url(context: Context) -> str:
-    """The directory of all counties: on a county's own host, that is the platform's host."""
+    """The directory of all counties: on a county's own host, that is the platform's address."""
     request: Request = context["request"]
     if not request.scope.get("state", {}).get(HOST_COUNTY_KEY):
         return "/"
-    port = f":{request.url.port}" if request.url.port else ""
-    return f"{request.url.scheme}://{context['platform_domain']}{port}/"
+    return f"{context['platform_origin']}/"
+
+
+def origin(request: Request) -> str:
+    """``scheme://host[:port]`` of the host the visitor used, from configuration (see tenancy.hosts)."""
+    return request.scope["state"][ORIGIN_KEY]
 
 
 def canonical_url(request: Request) -> str:
-    """The page's address without query: on the host the visitor used, host-relative paths there."""
-    return f"{str(request.base_url).rstrip('/')}{_public_path(request)}"
+    """The page's absolute address without query, on the host the visitor used."""
+    return f"{origin(request)}{_public_path(request)}"
 
 
 @pass_context
@@ -110,7 +114,7 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
 
 
-def create_environment(*, platform_domain: str = "localhost", auto_reload: bool = True) -> Environment:
+def create_environment(*, platform_origin: str = "", auto_reload: bool = True) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"]),
@@ -128,7 +132,7 @@ def create_environment(*, platform_domain: str = "localhost", auto_reload: bool 
         lang_url=_lang_url,
         canonical_url=_canonical_url,
         platform_url=_platform_url,
-        platform_domain=platform_domain,
+        platform_origin=platform_origin,
         media_url=media_url,
         current_language=current_language.get,
         status_label=status_label,

@@ -1,14 +1,21 @@
-"""Host routing: a county's own host name serves the same routes as ``/c/{county}``.
+"""Host routing: which host names are ours, and the county a host name stands for.
 
-``raohe.{STOREFRONT_BASE_DOMAIN}`` or a custom domain stored on the county is rewritten to the
-``/c/raohe`` paths before Litestar routes the request, so every shop route exists once. The
-original form is remembered in the scope so links on that host stay host-relative.
+Only the platform's own host names are served: the base domain (and ``www``), county
+subdomains ``{slug}.{STOREFRONT_BASE_DOMAIN}``, custom domains stored on a county, the host of
+``PUBLIC_URL`` and, in development, loopback. Any other ``Host`` is refused before routing.
+
+A county's host is rewritten to the ``/c/{county}`` paths before Litestar routes the request, so
+every shop route exists once; the county is remembered in the scope so links on that host stay
+host-relative. Each request also gets the absolute origin of the host it was made on, built from
+configuration (scheme and port of ``PUBLIC_URL``), never from the request.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from storefront.tenancy.service import CountyService
 
@@ -18,15 +25,37 @@ if TYPE_CHECKING:
     from litestar.types import Scope
 
 HOST_COUNTY_KEY = "host_county"
+ORIGIN_KEY = "origin"
 SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health")
 PLATFORM_LABELS = {"www"}
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+ANY_HOST_PATHS = ("/health",)
+"""Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
+
+
+@dataclass(frozen=True)
+class HostMatch:
+    origin: str
+    county_slug: str | None = None
 
 
 class CountyHosts:
     def __init__(
-        self, base_domain: str, session_maker: Callable[[], object] | None = None, ttl: float = 30.0
+        self,
+        base_domain: str,
+        public_url: str,
+        *,
+        allow_loopback: bool = False,
+        session_maker: Callable[[], object] | None = None,
+        ttl: float = 30.0,
     ) -> None:
         self.base_domain = base_domain.lower().strip(".")
+        public = urlsplit(public_url)
+        self.public_origin = f"{public.scheme}://{public.netloc}".lower()
+        self.public_host = (public.hostname or "").lower()
+        self._scheme = public.scheme
+        self._port = f":{public.port}" if public.port else ""
+        self.allow_loopback = allow_loopback
         self.session_maker = session_maker
         self.ttl = ttl
         self._custom: dict[str, str] = {}
@@ -39,26 +68,41 @@ class CountyHosts:
             self._loaded_at = time.monotonic()
         return self._custom
 
-    async def county_for_host(self, host: str) -> str | None:
-        host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
+    def _origin(self, host: str) -> str:
+        return f"{self._scheme}://{host}{self._port}"
+
+    async def match(self, host_header: str) -> HostMatch | None:
+        """What ``host_header`` stands for on this platform; None when it is not one of ours."""
+        host = host_header.strip().lower()
+        host = host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0].rstrip(".")
         suffix = f".{self.base_domain}"
         if host.endswith(suffix):
             label = host[: -len(suffix)]
-            return label if label and "." not in label and label not in PLATFORM_LABELS else None
-        if host == self.base_domain or host in {"127.0.0.1", "localhost"}:
-            return None
-        return (await self._custom_domains()).get(host)
+            if label in PLATFORM_LABELS:
+                return HostMatch(self.public_origin)
+            return HostMatch(self._origin(host), label) if label and "." not in label else None
+        if host in {self.base_domain, self.public_host} or (self.allow_loopback and host in LOOPBACK):
+            return HostMatch(self.public_origin)
+        if slug := (await self._custom_domains()).get(host):
+            return HostMatch(self._origin(host), slug)
+        return None
 
-    async def rewrite(self, scope: Scope) -> None:
-        """Turn ``/products/x`` on a county's host into ``/c/{county}/products/x``."""
+    async def route(self, scope: Scope) -> bool:
+        """Record the request's origin and turn ``/products/x`` on a county's host into
+        ``/c/{county}/products/x``; False when the host is not one of ours."""
         path = scope["path"]
-        if path.startswith(SHARED_PREFIXES):
-            return
         host = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"host"), "")
-        slug = await self.county_for_host(host)
-        if slug is None:
-            return
-        scope["state"][HOST_COUNTY_KEY] = slug
-        new_path = f"/c/{slug}{path}" if path != "/" else f"/c/{slug}/"
+        found = await self.match(host)
+        if found is None:
+            if path.startswith(ANY_HOST_PATHS):
+                scope["state"][ORIGIN_KEY] = self.public_origin
+                return True
+            return False
+        scope["state"][ORIGIN_KEY] = found.origin
+        if found.county_slug is None or path.startswith(SHARED_PREFIXES):
+            return True
+        scope["state"][HOST_COUNTY_KEY] = found.county_slug
+        new_path = f"/c/{found.county_slug}{path}" if path != "/" else f"/c/{found.county_slug}/"
         scope["path"] = new_path
         scope["raw_path"] = new_path.encode()
+        return True

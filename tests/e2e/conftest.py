@@ -96,19 +96,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator
                 capture_output=True,
             )
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "storefront.app:create_app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            [sys.executable, "-m", "storefront.cli", "run", "--host", "127.0.0.1", "--port", str(port)],
             cwd=PROJECT_ROOT,
             env=env,
+            stdout=subprocess.DEVNULL,
         )
         try:
             _wait_until_up(f"{url}/health", server)
