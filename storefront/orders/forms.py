@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from storefront.i18n import gettext as _
 from storefront.orders import divisions
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 POSTAL_CODE = re.compile(r"[0-9]{6}")
 FIELDS = ("email", "recipient", "mobile", "province", "city", "district", "address", "postal_code", "note")
 LIMITS = {"email": 254, "recipient": 50, "address": 200, "note": 500}
@@ -47,10 +48,8 @@ class CheckoutForm:
 
     def _validate(self) -> None:
         values = self.values
-        if self._require("email", _("Please enter your email address.")) and not EMAIL.fullmatch(
-            values["email"]
-        ):
-            self.errors["email"] = _("This email address does not look right.")
+        if self._require("email", _("Please enter your email address.")):
+            self._validate_email()
         self._require("recipient", _("Please enter the recipient's name."))
         if self._require("mobile", _("Please enter a mobile number.")) and not MOBILE.fullmatch(
             values["mobile"]
@@ -70,3 +69,12 @@ class CheckoutForm:
         for name, limit in LIMITS.items():
             if len(values[name]) > limit:
                 self.errors[name] = _("Please keep this under %(limit)s characters.") % {"limit": limit}
+
+    def _validate_email(self) -> None:
+        """Only addresses a mail server can take (``strict`` also limits the part before the @)."""
+        try:
+            checked = validate_email(self.values["email"], check_deliverability=False, strict=True)
+        except EmailNotValidError:
+            self.errors["email"] = _("This email address does not look right.")
+        else:
+            self.values["email"] = checked.normalized

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -62,7 +63,7 @@ class Mailer:
                 )
             else:
                 self.mail_dir.mkdir(parents=True, exist_ok=True)
-                name = f"{time.time_ns()}-{message['To'].replace('@', '_at_')}.eml"
+                name = f"{time.time_ns()}-{secrets.token_hex(8)}.eml"  # nothing the shopper typed
                 (self.mail_dir / name).write_bytes(bytes(message))
         except (aiosmtplib.SMTPException, OSError):
             logger.exception("could not send mail to %s", message["To"])
