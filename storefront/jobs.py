@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import String
+from sqlalchemy import String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.db import Base
@@ -18,3 +20,35 @@ class JobLease(Base):
 
     name: Mapped[str] = mapped_column(String(64), unique=True)
     held_until: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+async def take_lease(
+    session: AsyncSession, name: str, duration: datetime.timedelta, now: datetime.datetime | None = None
+) -> bool:
+    """Hold the job ``name`` for ``duration`` unless someone holds it now; True for the one caller
+    that got it, however many workers try at the same moment (SQLite and PostgreSQL alike).
+
+    Ends the session's transaction first and commits the lease, so take it before other work.
+    """
+    now = now or datetime.datetime.now(datetime.UTC)
+    held_until = now + duration
+    await session.commit()  # on SQLite the UPDATE then takes the write lock up front
+    taken = await session.execute(
+        update(JobLease)
+        .where(JobLease.name == name, JobLease.held_until <= now)
+        .values(held_until=held_until)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount == 1:
+        await session.commit()
+        return True
+    if await session.scalar(select(JobLease.id).where(JobLease.name == name)) is not None:
+        await session.rollback()
+        return False  # held by another worker
+    session.add(JobLease(name=name, held_until=held_until))
+    try:
+        await session.commit()
+    except IntegrityError:  # another worker took it first
+        await session.rollback()
+        return False
+    return True

@@ -1,18 +1,26 @@
-"""Runs the sweeper inside the server, every minute: lapsed checkouts and unsent confirmations."""
+"""Runs the sweeper inside the server: lapsed checkouts and unsent confirmations.
+
+Every worker runs the loop, but a sweep runs only in the worker holding the sweeper's lease
+(``storefront.jobs``), so it runs once per ``SWEEP_INTERVAL_SECONDS`` across all of them. A sweep
+that outlasts its lease may overlap the next one: each order is still settled and mailed once,
+since every item is claimed with a conditional update before it is acted on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import logging
 from collections.abc import AsyncIterator
 
 from litestar import Litestar
 
+from storefront.jobs import take_lease
 from storefront.orders.service import release_expired, send_missed_confirmations
 
 logger = logging.getLogger(__name__)
-SWEEP_INTERVAL_SECONDS = 60
+SWEEP_LEASE = "sweeper"
 
 
 async def sweep_once(app: Litestar) -> list[str]:
@@ -23,11 +31,18 @@ async def sweep_once(app: Litestar) -> list[str]:
         return settled
 
 
+async def _take_turn(app: Litestar, seconds: int) -> bool:
+    """True in the one worker that sweeps this time."""
+    async with app.state.db_config.get_session() as session:
+        return await take_lease(session, SWEEP_LEASE, datetime.timedelta(seconds=seconds))
+
+
 async def _sweep_forever(app: Litestar) -> None:
+    interval = app.state.settings.sweep_interval_seconds
     while True:
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+        await asyncio.sleep(interval)
         try:
-            if settled := await sweep_once(app):
+            if await _take_turn(app, interval) and (settled := await sweep_once(app)):
                 logger.info("sweeper settled %s", ", ".join(settled))
         except Exception:
             logger.exception("sweeper run failed")
