@@ -1,6 +1,6 @@
 # `make run` serves the shop with demo counties; `make test` runs every test, browser tests included.
 # Works on a fresh Debian machine with only Python 3.11: uv is bootstrapped with pip, Chromium and
-# the PostgreSQL server are installed with apt-get when running as root.
+# the PostgreSQL and Redis servers are installed with apt-get when running as root.
 
 PORT ?= 8000
 SANDBOX_PORT ?= 12111
@@ -8,6 +8,7 @@ SANDBOX_PORT ?= 12111
 SANDBOX_WEBHOOK_SECRET := whsec_$(shell python3 -c 'import secrets; print(secrets.token_hex(24))')
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) $(shell command -v pg_ctl 2>/dev/null))
+REDIS_SERVER := $(shell command -v redis-server 2>/dev/null)
 CHROMIUM := $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser) $(wildcard $(HOME)/.cache/ms-playwright/chromium-*))
 ROOT := $(shell id -u)
 
@@ -42,13 +43,21 @@ seed:
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-# Browser tests need Chromium; database tests need the PostgreSQL server binaries.
+# Browser tests need Chromium; database tests the PostgreSQL server binaries; the two-worker test
+# a Redis server.
 system-deps:
 ifeq ($(and $(CHROMIUM),$(PG_CTL)),)
 ifeq ($(ROOT),0)
 	apt-get update -qq && apt-get install -y -qq chromium postgresql >/dev/null
 else
 	@echo "Missing Chromium or the PostgreSQL server. Run: sudo apt-get install -y chromium postgresql" && exit 1
+endif
+endif
+ifeq ($(REDIS_SERVER),)
+ifeq ($(ROOT),0)
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+else
+	@echo "Missing the Redis server. Run: sudo apt-get install -y --no-install-recommends redis-server" && exit 1
 endif
 endif
 

@@ -16,6 +16,7 @@ from storefront.config import Settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.mailbox import Mailbox
 from tests.support.postgres import throwaway_postgres
+from tests.support.redis import throwaway_redis
 from tests.support.stripe_sandbox import WebhookReceiver, running_sandbox
 
 if TYPE_CHECKING:
@@ -134,3 +135,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running on the main
     thread from its first test to the end of the session, and async tests cannot start under it."""
     items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    with throwaway_redis() as url:
+        yield url
