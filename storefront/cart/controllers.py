@@ -13,6 +13,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_E
 
 from storefront.cart.service import CartError, CartService, parse_quantity, parse_variant_id
 from storefront.db import DbSession
+from storefront.orders.service import settle_cart
+from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
 from storefront.web import FormData, shop_path
 
@@ -20,7 +22,10 @@ Cart: TypeAlias = NamedDependency[CartService]
 
 
 async def provide_cart(request: Request, db_session: DbSession, county: CurrentCounty) -> CartService:
-    return CartService(db_session, request.session, county)
+    """The visitor's cart in this county, without what they have paid for since they last came."""
+    cart = CartService(db_session, request.session, county)
+    await settle_cart(db_session, cart, visitor_key(request))
+    return cart
 
 
 class CartController(Controller):

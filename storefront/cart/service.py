@@ -136,8 +136,16 @@ class CartService:
         quantities.pop(variant_id, None)
         self._save(quantities)
 
-    def clear(self) -> None:
-        self._save({})
+    def take_out(self, paid: dict[int, int]) -> None:
+        """Remove what was paid for: each line loses the quantity paid, and what was added since stays."""
+        quantities = self.quantities()
+        for variant_id, quantity in paid.items():
+            left = quantities.get(variant_id, 0) - quantity
+            if left > 0:
+                quantities[variant_id] = left
+            else:
+                quantities.pop(variant_id, None)
+        self._save(quantities)
 
     async def view(self) -> CartView:
         """The cart priced from the database; lines whose product went away are left out."""

@@ -15,7 +15,7 @@ from storefront.catalog.service import CategoryService, Page, ProducerService, P
 from storefront.db import DbSession
 from storefront.page_cache import SHARED_PAGE
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import canonical_url
+from storefront.web import canonical_url, origin
 
 PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 Products: TypeAlias = NamedDependency[ProductService]
@@ -81,9 +81,7 @@ class ShopController(Controller):
         product = await products.detail(slug)
         if product is None:
             raise NotFoundException(detail="product not found")
-        json_ld = product_json_ld(
-            product, county, page_url=canonical_url(request), base_url=str(request.base_url)
-        )
+        json_ld = product_json_ld(product, county, page_url=canonical_url(request), base_url=origin(request))
         return Template(
             "shop/product.html", context={"county": county, "product": product, "json_ld": json_ld}
         )

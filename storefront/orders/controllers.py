@@ -25,16 +25,18 @@ from storefront.orders import divisions
 from storefront.orders.forms import CheckoutForm, form_text
 from storefront.orders.mail import Mailer
 from storefront.orders.models import OrderStatus
-from storefront.orders.payments import PaymentGateway
+from storefront.orders.payments import MalformedEventError, PaymentGateway
 from storefront.orders.service import (
+    UNPAID_ENDS,
     CheckoutService,
     OrderService,
     OutOfStockError,
     PaymentEventService,
     PaymentUnavailableError,
 )
+from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import FormData, shop_path
+from storefront.web import FormData, origin, shop_path
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ Gateway: TypeAlias = NamedDependency[PaymentGateway]
 Orders: TypeAlias = NamedDependency[OrderService]
 Checkout: TypeAlias = NamedDependency[CheckoutService]
 MY_ORDERS_KEY = "orders"
+OrderNumber: TypeAlias = Annotated[str, QueryParameter(name="order", max_length=32)]
 
 
 def provide_gateway(request: Request) -> PaymentGateway:
@@ -127,7 +130,8 @@ class CheckoutController(Controller):
         self, request: Request, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
     ) -> Template | Redirect:
         cart_view = await cart.view()
-        if cart_view.is_empty:
+        visitor = visitor_key(request)
+        if cart_view.is_empty or visitor is None:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
         form = CheckoutForm.parse(data)
         if data.get("refresh"):  # browsers without JavaScript: fill the linked choices, judge nothing yet
@@ -138,10 +142,10 @@ class CheckoutController(Controller):
             order = await checkout.start(
                 cart_view,
                 form,
+                visitor=visitor,
                 language=current_language.get(),
-                shop_url=str(request.base_url).rstrip("/") + shop_path(request, county.slug, ""),
+                shop_url=origin(request) + shop_path(request, county.slug, ""),
                 referral_code=referral_of(request),
-                previous=request.session.get(MY_ORDERS_KEY, []),
             )
         except OutOfStockError:
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")
@@ -163,40 +167,56 @@ class CheckoutController(Controller):
         county: CurrentCounty,
         cart: Cart,
         orders: Orders,
-        order: Annotated[str, QueryParameter(name="order", max_length=32)],
+        order: OrderNumber,
     ) -> Template:
-        """Back from Stripe: shows "confirming payment" and polls until the webhook has marked it paid."""
+        """Back from Stripe: shows "confirming payment" and polls until the webhook has marked it paid.
+
+        It only reads: the cart loses what was paid for whenever the visitor next comes, here or
+        on any other page (``provide_cart``).
+        """
         found = await orders.by_number(order) if is_my_order(request, order) else None
         if found is None:
             raise NotFoundException(detail="order not found")
-        if found.status == OrderStatus.PAID:
-            cart.clear()
         template = "partials/order_progress.html" if request.htmx else "shop/checkout_complete.html"
-        return Template(template, context={"county": county, "order": found})
+        return Template(
+            template,
+            context={"county": county, "order": found, "cart_count": sum(cart.quantities().values())},
+        )
 
-    @get("/cancel", name="checkout:cancel")
-    async def cancel(
-        self,
-        request: Request,
-        county: CurrentCounty,
-        checkout: Checkout,
-        orders: Orders,
-        order: Annotated[str, QueryParameter(name="order", max_length=32)],
-    ) -> Redirect:
-        """Back from Stripe's page without paying; if it was paid after all, show the order instead."""
+    @get("/cancel", name="checkout:cancelled")
+    async def cancelled(
+        self, request: Request, county: CurrentCounty, orders: Orders, order: OrderNumber
+    ) -> Template | Redirect:
+        """Back from Stripe's page without paying: the shopper chooses to cancel or to pay after all."""
         found = await orders.by_number(order) if is_my_order(request, order) else None
-        if found is not None and found.status == OrderStatus.PENDING_PAYMENT:
-            try:
-                released = await checkout.cancel(found)
-            except stripe.StripeError:
-                logger.warning("could not close the Checkout Session of order %s", found.number)
-                released = False
-            if not released:  # paid meanwhile, or Stripe unreachable: the order page tells which
-                return Redirect(
-                    shop_path(request, county.slug, f"/checkout/complete?order={found.number}"),
-                    status_code=303,
-                )
-        return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
+        if found is None:
+            raise NotFoundException(detail="order not found")
+        if found.status != OrderStatus.PENDING_PAYMENT:
+            return self._after_cancel(request, county, found.status in UNPAID_ENDS, found.number)
+        return Template("shop/checkout_cancel.html", context={"county": county, "order": found})
+
+    @post("/cancel", name="checkout:cancel")
+    async def cancel(
+        self, request: Request, county: CurrentCounty, checkout: Checkout, orders: Orders, data: FormData
+    ) -> Redirect:
+        """Cancel the pending order and give its stock back; if it was paid meanwhile, show it instead."""
+        number = form_text(data.get("order"))[:32]
+        found = await orders.by_number(number) if is_my_order(request, number) else None
+        if found is None:
+            raise NotFoundException(detail="order not found")
+        try:
+            unpaid = await checkout.cancel(found)
+        except stripe.StripeError:  # Stripe unreachable: the order page says it still awaits payment
+            logger.warning("could not close the Checkout Session of order %s", found.number)
+            unpaid = False
+        return self._after_cancel(request, county, unpaid, found.number)
+
+    def _after_cancel(self, request: Request, county: CurrentCounty, unpaid: bool, number: str) -> Redirect:
+        if unpaid:
+            return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
+        return Redirect(
+            shop_path(request, county.slug, f"/checkout/complete?order={number}"), status_code=303
+        )
 
 
 LOOKUPS_PER_MINUTE = 10
@@ -269,6 +289,11 @@ async def stripe_webhook(
     payload = await request.body()
     try:
         event = gateway.verify_event(payload, request.headers.get("stripe-signature"))
+    except MalformedEventError as error:
+        logger.warning("refused a signed webhook event: %s", error)
+        return Response(
+            f"malformed event: {error}", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain"
+        )
     except (ValueError, stripe.SignatureVerificationError):
         return Response("invalid signature", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain")
     processed = await PaymentEventService(db_session, gateway, mailer).handle(event)

@@ -104,7 +104,9 @@ class Order(TenantScoped, Base):
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
     visitor_key: Mapped[str | None] = mapped_column(String(64), default=None)
     """A hash of the shopper's session id: one open checkout per visitor, and the cart to settle."""
-    cart_settled_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    cart_settled_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     """When the paid lines were taken out of the shopper's cart."""
     confirmation_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     confirmation_claimed_until: Mapped[datetime.datetime | None] = mapped_column(

@@ -7,6 +7,7 @@ redirects and sweeper runs race for the same order.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import secrets
@@ -15,18 +16,18 @@ from collections.abc import Sequence
 from typing import Any
 
 import stripe
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storefront.cart.service import CartView
+from storefront.cart.service import CartService, CartView
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.orders import stock
 from storefront.orders.forms import CheckoutForm
 from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus, StripeEvent
-from storefront.orders.payments import CHECKOUT_LIFETIME, PaymentGateway
+from storefront.orders.payments import CHECKOUT_LIFETIME, PaymentEvent, PaymentGateway
 from storefront.tenancy.models import County
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RELEASABLE = (OrderStatus.PENDING_PAYMENT,)
 PAYABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+UNPAID_ENDS = (OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+OPENING_WAIT = datetime.timedelta(seconds=10)
+"""How long a second press waits for the first press's Stripe page (Stripe answers in about a second)."""
 
 
 class CheckoutError(Exception):
@@ -97,19 +101,21 @@ class CheckoutService:
         cart: CartView,
         form: CheckoutForm,
         *,
+        visitor: str,
         language: str,
         shop_url: str,
         referral_code: str | None = None,
-        previous: Sequence[str] = (),
     ) -> Order:
         """Hold the stock, record the pending order, and open a Stripe Checkout Session for it.
 
-        ``shop_url`` is the shop's absolute address as the shopper sees it (Stripe sends them back there).
-        The visitor's ``previous`` orders still awaiting payment here are cancelled first, so pressing
-        "Pay" twice, or again after the Back button, never holds the stock twice.
+        ``visitor`` names the shopper's session (a hash of its id); ``shop_url`` is the shop's
+        absolute address (Stripe sends the shopper back there). A visitor has at most one checkout
+        awaiting payment per county: pressing "Pay" again, or after the Back button, cancels the
+        earlier one first, and presses at the same instant all end on the same checkout.
         """
-        await self._cancel_open(previous)
         now = utcnow()
+        if await self._close_open(visitor, now):
+            return await self._opened_meanwhile(visitor)
         session = self.db_session
         # End the read transaction so the stock UPDATE is the first statement of the write one
         # (on SQLite that takes the write lock up front instead of failing to upgrade a read lock).
@@ -124,6 +130,7 @@ class CheckoutService:
         order = Order(
             county_id=self.county.id,
             number=new_order_number(self.county, now),
+            visitor_key=visitor,
             language=language,
             email=form.values["email"],
             recipient=form.values["recipient"],
@@ -159,7 +166,11 @@ class CheckoutService:
             events=[OrderEvent(county_id=self.county.id, status=OrderStatus.PENDING_PAYMENT)],
         )
         session.add(order)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:  # this visitor's other press opened a checkout at the same instant
+            await session.rollback()  # which also gives back the stock held above
+            return await self._opened_meanwhile(visitor)
         try:
             checkout = await self.gateway.create_checkout_session(
                 order,
@@ -179,29 +190,75 @@ class CheckoutService:
         await session.commit()
         return order
 
-    async def _cancel_open(self, numbers: Sequence[str]) -> None:
-        if not numbers:
-            return
-        open_orders = await self.db_session.scalars(
-            select(Order).where(Order.number.in_(numbers), Order.status == OrderStatus.PENDING_PAYMENT)
-        )
-        for order in open_orders.all():
+    def _open_orders(self, visitor: str) -> Select[tuple[Order]]:
+        return select(Order).where(Order.visitor_key == visitor, Order.status == OrderStatus.PENDING_PAYMENT)
+
+    async def _opened_meanwhile(self, visitor: str) -> Order:
+        """The checkout another press of this visitor is opening, once Stripe has given it a page."""
+        deadline = asyncio.get_running_loop().time() + OPENING_WAIT.total_seconds()
+        while asyncio.get_running_loop().time() < deadline:
+            order = await self.db_session.scalar(
+                self._open_orders(visitor).execution_options(populate_existing=True)
+            )
+            await self.db_session.commit()
+            if order is None:
+                break
+            if order.stripe_checkout_url:
+                return order
+            await asyncio.sleep(0.1)
+        raise PaymentUnavailableError("the checkout opened by another press did not get a payment page")
+
+    async def _close_open(self, visitor: str, now: datetime.datetime) -> bool:
+        """Cancel the visitor's earlier checkouts; True if one is being opened right now instead
+        (another press a moment ago, still waiting for Stripe), which this press should join."""
+        for order in (await self.db_session.scalars(self._open_orders(visitor))).all():
+            if order.stripe_checkout_url is None and now - order.created_at < OPENING_WAIT:
+                return True
             try:
                 await self.cancel(order)
             except stripe.StripeError:
                 logger.warning("could not close order %s's session; the sweeper releases it", order.number)
+        return False
 
     async def cancel(self, order: Order) -> bool:
-        """The shopper left Stripe's page: close the session there first, then give the stock back."""
-        if order.status != OrderStatus.PENDING_PAYMENT:
-            return False
-        if order.stripe_session_id:
+        """The shopper gave up paying: close the session at Stripe first, then give the stock back.
+
+        True when the order ends unpaid (cancelled now, or expired meanwhile); False when it was
+        paid after all (the webhook fulfils it).
+        """
+        if order.status == OrderStatus.PENDING_PAYMENT and order.stripe_session_id:
             checkout = await self.gateway.close_session(order.stripe_session_id)
             if checkout.status == "complete":
-                return False  # paid after all; the webhook fulfils it
-        released = await release_hold(self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper")
+                return False
+        await release_hold(self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper")
         await self.db_session.commit()
-        return released
+        await self.db_session.refresh(order)
+        return order.status in UNPAID_ENDS
+
+
+async def settle_cart(db_session: AsyncSession, cart: CartService, visitor: str | None) -> None:
+    """Take what this visitor has paid for out of their cart: exactly the paid lines, once per
+    order, on their first visit after the payment, even if they never saw the return page."""
+    if visitor is None:
+        return
+    paid = (
+        await db_session.scalars(
+            select(Order.id).where(
+                Order.visitor_key == visitor, Order.paid_at.is_not(None), Order.cart_settled_at.is_(None)
+            )
+        )
+    ).all()
+    for order_id in paid:
+        claimed = await db_session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.cart_settled_at.is_(None))
+            .values(cart_settled_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            cart.take_out(await stock.lines_of(db_session, order_id))
+    if paid:
+        await db_session.commit()
 
 
 class OrderService:
@@ -241,7 +298,7 @@ class PaymentEventService:
         paid, self._newly_paid = self._newly_paid, []
         await send_confirmations(self.db_session, self.mailer, paid)
 
-    async def handle(self, event: stripe.Event) -> bool:
+    async def handle(self, event: PaymentEvent) -> bool:
         """Apply one event; False when it was already applied (a repeated delivery)."""
         session = self.db_session
         scope_to_all_counties(session)  # an event names no county: find the order first
@@ -251,7 +308,7 @@ class PaymentEventService:
         except IntegrityError:
             await session.rollback()
             return False
-        data = event.data.object.to_dict()
+        data = event.object
         if event.type.startswith("checkout.session."):
             order = await self._order_for(Order.stripe_session_id == data["id"])
             if order is not None:
@@ -352,33 +409,92 @@ class PaymentEventService:
 
 
 CONFIRMATION_GRACE = datetime.timedelta(minutes=2)
+CONFIRMATION_CLAIM = datetime.timedelta(minutes=5)
+"""How long a worker holds a confirmation it is sending; after a failed try, the first wait."""
+CONFIRMATION_TRIES = 6
+"""Tries before a confirmation is given up on: with waits doubling from 5 minutes, about 2.5 hours."""
 
 
-async def send_confirmations(db_session: AsyncSession, mailer: Mailer, order_ids: Sequence[int]) -> None:
-    """Mail each paid order's confirmation and record it as sent; one that fails stays unsent.
+def _confirmation_due(now: datetime.datetime) -> ColumnElement[bool]:
+    """Unsent, not given up on, and held by no worker (or by one whose claim has lapsed)."""
+    return and_(
+        Order.confirmation_sent_at.is_(None),
+        Order.confirmation_attempts < CONFIRMATION_TRIES,
+        or_(Order.confirmation_claimed_until.is_(None), Order.confirmation_claimed_until <= now),
+    )
 
+
+async def _claim_confirmation(db_session: AsyncSession, order_id: int, now: datetime.datetime) -> int | None:
+    """Take the confirmation for this worker, in a transaction of its own: the number of this try,
+    or None when it is sent, given up on, or being sent by another worker."""
+    await db_session.commit()  # on SQLite the UPDATE then takes the write lock up front
+    attempt = (
+        await db_session.execute(
+            update(Order)
+            .where(Order.id == order_id, _confirmation_due(now))
+            .values(
+                confirmation_attempts=Order.confirmation_attempts + 1,
+                confirmation_claimed_until=now + CONFIRMATION_CLAIM,
+            )
+            .returning(Order.confirmation_attempts)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one_or_none()
+    await db_session.commit()
+    return attempt
+
+
+async def send_confirmations(
+    db_session: AsyncSession, mailer: Mailer, order_ids: Sequence[int], now: datetime.datetime | None = None
+) -> None:
+    """Mail each paid order's confirmation once, however many workers try it at the same time.
+
+    Each is claimed before it is sent and marked sent after. A failed try keeps the claim, for
+    waits that double, and after ``CONFIRMATION_TRIES`` the order is noted for the admin and left
+    alone, so an address that never takes mail cannot hold up the others.
     A platform-level job (orders of any county), so it leaves the session scoped to all counties.
     """
+    now = now or utcnow()
     scope_to_all_counties(db_session)
     for order_id in order_ids:
+        attempt = await _claim_confirmation(db_session, order_id, now)
+        if attempt is None:
+            continue
         order = await db_session.scalar(
-            select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
+            select(Order)
+            .where(Order.id == order_id)
+            .options(selectinload(Order.lines))
+            .execution_options(populate_existing=True)
         )
         county = await db_session.get(County, order.county_id)
-        if await mailer.send(mailer.order_paid_message(order, county)):
-            await db_session.execute(
-                update(Order)
-                .where(Order.id == order_id, Order.confirmation_sent_at.is_(None))
-                .values(confirmation_sent_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            await db_session.commit()
+        message = mailer.order_paid_message(order, county)
+        await db_session.commit()  # no transaction stays open while the mail server answers
+        if await mailer.send(message):
+            values: dict[str, Any] = {"confirmation_sent_at": utcnow(), "confirmation_claimed_until": None}
+        else:
+            values = {"confirmation_claimed_until": now + CONFIRMATION_CLAIM * 2 ** (attempt - 1)}
+            if attempt >= CONFIRMATION_TRIES:
+                note = f"confirmation email not sent after {attempt} tries: check the address {order.email}"
+                db_session.add(
+                    OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note)
+                )
+                logger.error("gave up on the confirmation of order %s after %s tries", order.number, attempt)
+        await db_session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        await db_session.commit()
 
 
 async def send_missed_confirmations(
     db_session: AsyncSession, mailer: Mailer, now: datetime.datetime | None = None
 ) -> int:
-    """Retry confirmations that could not be sent when their payment arrived (SMTP down)."""
+    """Retry confirmations that could not be sent when their payment arrived (SMTP down).
+
+    Only those due: one given up on, or waiting for its next try, never holds up later ones.
+    """
     now = now or utcnow()
     scope_to_all_counties(db_session)
     missed = (
@@ -386,14 +502,14 @@ async def send_missed_confirmations(
             select(Order.id)
             .where(
                 Order.paid_at < now - CONFIRMATION_GRACE,
-                Order.confirmation_sent_at.is_(None),
+                _confirmation_due(now),
                 Order.status.in_((OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)),
             )
             .order_by(Order.paid_at)
             .limit(100)
         )
     ).all()
-    await send_confirmations(db_session, mailer, missed)
+    await send_confirmations(db_session, mailer, missed, now)
     return len(missed)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import re
 import uuid
 from dataclasses import replace
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from storefront.app import create_app
 from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
@@ -135,9 +137,13 @@ async def test_cancel_gives_the_stock_back_and_keeps_the_cart(
     session_id = await start_checkout(client, variants[0].id, 3)
     assert await stock_of(session_maker, county.id, variants[0].id) == 17
     cancelled = await press(stripe_sandbox, session_id, "cancel")
-    back = await client.get(
-        cancelled.headers["location"].replace("http://testserver.local", ""), follow_redirects=True
-    )
+    back = await client.get(cancelled.headers["location"].replace("http://testserver.local", ""))
+    assert "未完成付款" in back.text and "取消订单" in back.text  # a choice, nothing cancelled by a link
+    assert await stock_of(session_maker, county.id, variants[0].id) == 17
+    number = order_number_of(cancelled.headers["location"])
+    cart = await Shopper(client, "raohe").post("/checkout/cancel", {"order": number})
+    assert cart.headers["location"] == "/c/raohe/cart?cancelled=1"
+    back = await client.get(cart.headers["location"])
     assert "付款已取消" in back.text and 'value="3"' in back.text
     assert await stock_of(session_maker, county.id, variants[0].id) == 20
     [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
@@ -263,7 +269,11 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
             cart = CartService(session, {"carts": {str(county.id): {str(variant.id): 1}}}, county)
             try:
                 await CheckoutService(session, county, gateway).start(
-                    await cart.view(), form, language="zh", shop_url="http://testserver.local/c/raohe"
+                    await cart.view(),
+                    form,
+                    visitor=uuid.uuid4().hex,  # 200 different shoppers
+                    language="zh",
+                    shop_url="http://testserver.local/c/raohe",
                 )
             except OutOfStockError:
                 return False
@@ -284,9 +294,7 @@ async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
     session_id = await start_checkout(client, variants[0].id, 2)
     paid = await press(stripe_sandbox, session_id)  # paid in one tab...
     number = order_number_of(paid.headers["location"])
-    cancelled = await client.get(
-        f"/c/raohe/checkout/cancel?order={number}", follow_redirects=False
-    )  # ...and cancel
+    cancelled = await Shopper(client, "raohe").post("/checkout/cancel", {"order": number})  # ...and cancel
     assert (
         cancelled.headers["location"] == f"/c/raohe/checkout/complete?order={number}"
     )  # not "nothing charged"
@@ -339,6 +347,79 @@ async def test_stripe_shows_the_lines_in_the_shoppers_language(client, raohe, se
     names = [item.description for item in items.data]
     assert names[0].startswith("Linden honey no.") and names[0].endswith("500 g jar")
     assert names[1] == "Shipping"
+
+
+async def test_cancel_is_a_post_and_only_for_the_visitors_own_order(client, raohe, session_maker):
+    county, variants = raohe
+    session_id_of_first = await start_checkout(client, variants[0].id, 2)
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        number = await session.scalar(
+            select(Order.number).where(Order.stripe_session_id == session_id_of_first)
+        )
+    assert (await client.get(f"/c/raohe/checkout/cancel?order={number}")).status_code == 200
+    assert await stock_of(session_maker, county.id, variants[0].id) == 18  # a GET changes nothing
+    client.cookies.clear()  # another visitor, who knows the order number
+    refused = await Shopper(client, "raohe").post("/checkout/cancel", {"order": number})
+    assert refused.status_code == 404
+    assert await stock_of(session_maker, county.id, variants[0].id) == 18
+
+
+async def test_a_cancel_racing_the_expiry_event_still_says_nothing_was_charged(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    county, variants = raohe
+    session_id = await start_checkout(client, variants[0].id, 1)
+    cancelled = await press(stripe_sandbox, session_id, "cancel")
+    number = order_number_of(cancelled.headers["location"])
+    gateway_expired = await PaymentGateway(client.app.state.settings).close_session(session_id)
+    assert gateway_expired.status == "expired"
+    [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
+    await deliver(client, expired)  # the expiry event arrives before the shopper's press
+    response = await Shopper(client, "raohe").post("/checkout/cancel", {"order": number})
+    assert response.headers["location"] == "/c/raohe/cart?cancelled=1"
+    assert await stock_of(session_maker, county.id, variants[0].id) == 20
+
+
+async def test_presses_of_pay_at_the_same_instant_hold_the_stock_once(settings, raohe, session_maker):
+    county, variants = raohe
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)  # on the test's event loop: the presses really overlap
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as browser,
+    ):
+        shopper = Shopper(browser, "raohe")
+        await shopper.add(variants[0].id, 1)
+        presses = await asyncio.gather(*(shopper.checkout(unique_email()) for _ in range(5)))
+    assert {response.status_code for response in presses} == {303}
+    assert len({response.headers["location"] for response in presses}) == 1  # all on one payment page
+    assert await stock_of(session_maker, county.id, variants[0].id) == 19
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+async def test_the_cart_loses_exactly_what_was_paid_for_even_if_the_tab_was_closed(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 2)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    await shopper.add(variants[0].id, 1)  # added in another tab while paying
+    await shopper.add(variants[1].id, 1)
+    paid = await press(stripe_sandbox, session_id)
+    [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+    await deliver(client, completed)  # paid; the shopper closed the tab and never saw the return page
+    cart = await client.get("/c/raohe/cart")
+    quantities = re.findall(r'name="quantity"[^>]*value="(\d+)"', cart.text)
+    assert quantities == ["1", "1"]  # the later additions stay, the two paid jars are gone
+    await client.get(paid.headers["location"].replace("http://testserver.local", ""))  # an old return page
+    assert re.findall(r'name="quantity"[^>]*value="(\d+)"', (await client.get("/c/raohe/cart")).text) == [
+        "1",
+        "1",
+    ]
 
 
 async def test_paying_twice_holds_the_stock_once(client, raohe, session_maker, settings):

@@ -1,0 +1,131 @@
+"""What an attacker or an unlucky visitor tries on the shop's edges: forms, cookies, host names, headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from storefront.catalog.models import Product, Variant
+from storefront.db import scope_to_all_counties
+from tests.support.factories import make_catalog, make_county
+from tests.support.shopper import Shopper
+
+
+@pytest.fixture
+async def variant_id(session_maker) -> int:
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        await make_catalog(session, county, products=2)
+        variant = await session.scalar(select(Variant.id).order_by(Variant.id))
+        await session.commit()
+    return variant
+
+
+@pytest.fixture
+async def product_path(session_maker, variant_id) -> str:
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        slug = await session.scalar(select(Product.slug).order_by(Product.id))
+    return f"/products/{slug}"
+
+
+def shop_post_paths(app) -> list[str]:
+    """Every form the shop answers, with its path filled in."""
+    paths = [
+        route.path
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if "POST" in handler.http_methods and route.path.startswith("/c/")
+    ]
+    return [re.sub(r"\{variant_id:int\}", "1", path.replace("{county_slug:str}", "raohe")) for path in paths]
+
+
+def test_every_shop_form_is_covered(client):
+    assert len(shop_post_paths(client.app)) >= 6
+
+
+@pytest.mark.parametrize("where", ["form", "header", "cookie"])
+async def test_a_token_that_is_not_ascii_is_refused_not_a_crash(client, variant_id, where):
+    await client.get("/c/raohe/cart")
+    token = client.cookies["csrftoken"]
+    for path in shop_post_paths(client.app):
+        data, headers = {"variant_id": variant_id, "quantity": 1}, {}
+        if where == "form":
+            data["_csrf_token"] = token[:-1] + "é"
+        elif where == "header":
+            headers["x-csrftoken"] = (token[:-1] + "é").encode()
+        else:
+            headers["cookie"] = f"csrftoken={token[:-1]}é".encode()
+            data["_csrf_token"] = token
+        response = await client.post(path, data=data, headers=headers)
+        assert response.status_code == 403, path
+
+
+async def test_a_token_pair_planted_beside_a_visitors_session_is_refused(client, settings, variant_id):
+    victim = Shopper(client, "raohe")
+    assert (await victim.add(variant_id)).status_code == 303
+    victims_session = client.cookies["session"]
+    client.cookies.clear()
+    await client.get("/c/raohe/cart")  # the attacker's own visit: a valid token pair
+    planted = client.cookies["csrftoken"]
+    client.cookies.set("session", victims_session, domain="testserver.local")
+    response = await client.post(
+        "/c/raohe/cart/items", data={"variant_id": variant_id, "quantity": 5, "_csrf_token": planted}
+    )
+    assert response.status_code == 403
+    cart = await client.get("/c/raohe/cart")
+    assert 'value="1"' in cart.text and 'value="6"' not in cart.text
+
+
+async def test_a_session_id_the_visitor_invented_is_replaced(client, variant_id):
+    client.cookies.set("session", "a" * 64, domain="testserver.local")
+    assert (await Shopper(client, "raohe").add(variant_id)).status_code == 303
+    issued = client.cookies["session"]
+    assert issued != "a" * 64 and len(issued) == 64
+
+
+async def test_an_unknown_host_name_is_refused(client, product_path):
+    for path in ("/", "/c/raohe/", f"/c/raohe{product_path}", "/c/raohe/sitemap.xml", "/static/css/shop.css"):
+        response = await client.get(path, headers={"Host": "evil.example"})
+        assert response.status_code == 400, path
+        assert "evil.example" not in response.text
+    assert (await client.get("/health", headers={"Host": "10.1.2.3:8000"})).text == "ok"  # probes
+
+
+async def test_absolute_urls_come_from_configuration_on_every_host(client, product_path):
+    for host, origin in (
+        ("testserver.local", "http://testserver.local"),
+        ("raohe.shop.test", "http://raohe.shop.test"),
+    ):
+        prefix = "" if host.startswith("raohe") else "/c/raohe"
+        headers = {"Host": host, "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "gopher"}
+        page = await client.get(f"{prefix}{product_path}", headers=headers)
+        assert f'<link rel="canonical" href="{origin}{prefix}{product_path}">' in page.text
+        json_ld = json.loads(
+            re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S)[1]
+        )
+        assert json_ld["url"] == f"{origin}{prefix}{product_path}"
+        assert all(image.startswith(f"{origin}/media/") for image in json_ld["image"])
+        sitemap = await client.get(f"{prefix}/sitemap.xml", headers={"Host": host})
+        locations = re.findall(r"<loc>(.*?)</loc>", sitemap.text)
+        assert locations and all(location.startswith(f"{origin}{prefix}/") for location in locations)
+
+
+async def test_every_response_carries_the_security_headers(client, variant_id):
+    for path in ("/", "/c/raohe/", "/c/raohe/nothing-here", "/static/css/shop.css", "/health"):
+        headers = (await client.get(path)).headers
+        assert "script-src 'self';" in headers["content-security-policy"], path
+        assert "unsafe-inline" not in headers["content-security-policy"].split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_head_answers_like_get(client, product_path):
+    for path in ("/health", "/c/raohe/", f"/c/raohe{product_path}", "/c/raohe/nothing-here"):
+        head, get = await client.head(path), await client.get(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b""
