@@ -8,23 +8,14 @@ were written by the client and prove nothing. ``*`` is refused, because it would
 
 from __future__ import annotations
 
-import os
-
 from litestar.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from storefront.app import create_app
-
-
-def trusted_proxies(setting: str) -> list[str]:
-    proxies = [proxy.strip() for proxy in setting.split(",") if proxy.strip()]
-    if "*" in proxies:
-        msg = "FORWARDED_ALLOW_IPS must name the proxies' addresses or networks, not '*'"
-        raise RuntimeError(msg)
-    return proxies
+from storefront.config import trusted_proxies
 
 
 def create_asgi_app() -> ASGIApp:
     app = create_app()
-    proxies = trusted_proxies(os.environ.get("FORWARDED_ALLOW_IPS", ""))
+    proxies = trusted_proxies()
     return ProxyHeadersMiddleware(app, trusted_hosts=proxies) if proxies else app

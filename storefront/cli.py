@@ -10,6 +10,8 @@ from click import Group
 from litestar import Litestar
 from litestar.plugins import CLIPluginProtocol
 
+from storefront.config import trusted_proxies
+
 
 class StorefrontCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: Group) -> None:
@@ -43,7 +45,7 @@ def main() -> None:
     told otherwise; nobody is trusted here unless ``FORWARDED_ALLOW_IPS`` names them.
     """
     os.environ.setdefault("LITESTAR_APP", "storefront.app:create_app")
-    os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted_proxies())
     from litestar.cli.main import litestar_group
 
     litestar_group()

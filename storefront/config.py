@@ -85,6 +85,17 @@ class Settings:
         )
 
 
+def trusted_proxies() -> list[str]:
+    """``FORWARDED_ALLOW_IPS``: the proxies whose ``X-Forwarded-For`` is believed, never everyone."""
+    proxies = [
+        proxy.strip() for proxy in os.environ.get("FORWARDED_ALLOW_IPS", "").split(",") if proxy.strip()
+    ]
+    if "*" in proxies:
+        msg = "FORWARDED_ALLOW_IPS must name the proxies' addresses or networks, not '*'"
+        raise RuntimeError(msg)
+    return proxies
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.from_env()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Request
+from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
@@ -150,6 +151,18 @@ class RejectNulBytes(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
+def send_with_cookie(send: Send, cookie: Cookie) -> Send:
+    """``send``, adding ``cookie`` to the response (this visitor's own, outside the page cache)."""
+    header = (b"set-cookie", cookie.to_header(header="").encode())
+
+    async def send_cookie(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), header]}
+        await send(message)
+
+    return send_cookie
+
+
 class LanguageMiddleware(ASGIMiddleware):
     """Picks the page language for the request and remembers an explicit ``?lang=`` choice."""
 
@@ -157,17 +170,11 @@ class LanguageMiddleware(ASGIMiddleware):
         request: Request = Request(scope)
         language = negotiate_language(request)
         token = current_language.set(language)
-        chosen = request.query_params.get("lang") == language
-
-        async def send_with_cookie(message: Message) -> None:
-            if chosen and message["type"] == "http.response.start":
-                cookie = (
-                    f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax"
-                )
-                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
-            await send(message)
-
+        if request.query_params.get("lang") == language:
+            send = send_with_cookie(
+                send, Cookie(key=LANGUAGE_COOKIE, value=language, max_age=LANGUAGE_COOKIE_MAX_AGE)
+            )
         try:
-            await next_app(scope, receive, send_with_cookie)
+            await next_app(scope, receive, send)
         finally:
             current_language.reset(token)

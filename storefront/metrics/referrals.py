@@ -12,7 +12,9 @@ import re
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from storefront.web import send_with_cookie
 
 REFERRAL_PARAM = "ref"
 COOKIE_NAME = "ref"
@@ -28,19 +30,12 @@ class ReferralMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         code = Request(scope).query_params.get(REFERRAL_PARAM)
-        if not (code and VALID_CODE.fullmatch(code)):
-            await next_app(scope, receive, send)
-            return
-        cookie = Cookie(
-            key=COOKIE_NAME, value=code, max_age=COOKIE_MAX_AGE, httponly=True, secure=self.secure
-        ).to_header(header="")
-
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), (b"set-cookie", cookie.encode())]
-            await send(message)
-
-        await next_app(scope, receive, send_with_cookie)
+        if code and VALID_CODE.fullmatch(code):
+            cookie = Cookie(
+                key=COOKIE_NAME, value=code, max_age=COOKIE_MAX_AGE, httponly=True, secure=self.secure
+            )
+            send = send_with_cookie(send, cookie)
+        await next_app(scope, receive, send)
 
 
 def referral_of(request: Request) -> str | None:

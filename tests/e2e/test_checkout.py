@@ -76,6 +76,9 @@ def test_cancel_on_the_payment_page_gives_the_stock_back(page: Page, site):
     check_out(page, "undecided@example.cn")
     assert stock(site, HONEY_500) == honey - 3
     page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("heading", name="Payment not completed")).to_be_visible()
+    assert stock(site, HONEY_500) == honey - 3  # still reserved: the shopper may pay after all
+    page.get_by_role("button", name="Cancel order").click()
     expect(page.get_by_text("Payment cancelled.")).to_be_visible()
     expect(page.get_by_label("Quantity")).to_have_value("3")
     assert stock(site, HONEY_500) == honey
