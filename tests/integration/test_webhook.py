@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 import uuid
@@ -16,6 +14,7 @@ from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.orders.models import Order, OrderEvent, StripeEvent
 from storefront.orders.payments import PaymentGateway
+from storefront.stripe_sandbox.webhooks import signature_header
 from tests.support.factories import make_catalog, make_county
 from tests.support.shopper import Shopper, order_number_of, session_id_of
 from tests.support.stripe_flow import deliver, press
@@ -33,10 +32,11 @@ async def raohe(session_maker):
 
 
 def sign(payload: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
-    """A Stripe-Signature header as Stripe computes it."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
-    return {"stripe-signature": f"t={timestamp},v1={digest}", "content-type": "application/json"}
+    """Headers of a webhook delivery, signed as Stripe (and the sandbox) sign them."""
+    return {
+        "stripe-signature": signature_header(payload, secret, timestamp),
+        "content-type": "application/json",
+    }
 
 
 def event_about(checkout: dict, event_type: str, **changes: object) -> str:

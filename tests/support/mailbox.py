@@ -35,8 +35,11 @@ class Mailbox:
         return [message for message in self.messages if message["To"] == address]
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
+        """The mails to ``address`` once ``count`` have arrived; raises if they do not in time."""
         with self._changed:
-            self._changed.wait_for(lambda: len(self.to(address)) >= count, timeout)
+            if not self._changed.wait_for(lambda: len(self.to(address)) >= count, timeout):
+                msg = f"{len(self.to(address))} mail(s) to {address} after {timeout} s, expected {count}"
+                raise TimeoutError(msg)
             return self.to(address)
 
     def settle(self, seconds: float = 0.3) -> None:
