@@ -21,7 +21,7 @@ run: install migrate seed
 	  exec $(UV) run storefront run --host 127.0.0.1 --port $(PORT); \
 	fi; \
 	echo "No STRIPE_SECRET_KEY: payments go to the local Stripe sandbox on http://127.0.0.1:$(SANDBOX_PORT)"; \
-	$(UV) run python -m storefront.stripe_sandbox --port $(SANDBOX_PORT) \
+	$(UV) run python -m stripe_sandbox --port $(SANDBOX_PORT) \
 	  --webhook-url http://127.0.0.1:$(PORT)/stripe/webhook --webhook-secret $(SANDBOX_WEBHOOK_SECRET) & \
 	sandbox=$$!; trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	echo "Open http://127.0.0.1:$(PORT)"; \

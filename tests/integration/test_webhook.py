@@ -14,7 +14,7 @@ from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.orders.models import Order, OrderEvent, StripeEvent
 from storefront.orders.payments import PaymentGateway
-from storefront.stripe_sandbox.webhooks import signature_header
+from stripe_sandbox.webhooks import signature_header
 from tests.support.factories import make_catalog, make_county
 from tests.support.shopper import Shopper, order_number_of, session_id_of
 from tests.support.stripe_flow import deliver, press

@@ -571,7 +571,7 @@ def test_command_line_serves_the_sandbox_from_environment(receiver: WebhookRecei
         "STRIPE_WEBHOOK_SECRET": receiver.secret,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "storefront.stripe_sandbox"],
+        [sys.executable, "-m", "stripe_sandbox"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from storefront.stripe_sandbox import create_sandbox_app
+from stripe_sandbox import create_sandbox_app
 
 
 @dataclass

@@ -16,13 +16,13 @@ from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFou
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
-from storefront.stripe_sandbox.api import api_router, stripe_response
-from storefront.stripe_sandbox.hosted import hosted_handlers
-from storefront.stripe_sandbox.params import StripeError
-from storefront.stripe_sandbox.state import Sandbox
-from storefront.stripe_sandbox.webhooks import RETRY_DELAYS, WebhookSender
+from stripe_sandbox.api import api_router, stripe_response
+from stripe_sandbox.hosted import hosted_handlers
+from stripe_sandbox.params import StripeError
+from stripe_sandbox.state import Sandbox
+from stripe_sandbox.webhooks import RETRY_DELAYS, WebhookSender
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 logger = logging.getLogger(__name__)
 

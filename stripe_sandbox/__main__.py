@@ -1,4 +1,4 @@
-"""``python -m storefront.stripe_sandbox``: serve the sandbox with uvicorn.
+"""``python -m stripe_sandbox``: serve the sandbox with uvicorn.
 
 Every option can also come from the environment, which is how ``make run`` configures it.
 """
@@ -11,13 +11,13 @@ import os
 
 import uvicorn
 
-from storefront.stripe_sandbox.app import create_sandbox_app
+from stripe_sandbox.app import create_sandbox_app
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(
-        prog="python -m storefront.stripe_sandbox",
+        prog="python -m stripe_sandbox",
         description="Serve the local Stripe sandbox: Stripe's API for Checkout, a hosted "
         "checkout page and signed webhooks.",
     )
@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:  %(name)s: %(message)s")
-    logging.getLogger("storefront.stripe_sandbox").info(
+    logging.getLogger("stripe_sandbox").info(
         "Stripe sandbox on %s: use STRIPE_API_BASE=%s and any STRIPE_SECRET_KEY=sk_test_...; webhooks to %s",
         args.public_url,
         args.public_url,

@@ -17,10 +17,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
-from storefront.stripe_sandbox.api import stripe_response
-from storefront.stripe_sandbox.money import format_amount
-from storefront.stripe_sandbox.params import Form, StripeError
-from storefront.stripe_sandbox.state import Sandbox, success_url_for
+from stripe_sandbox.api import stripe_response
+from stripe_sandbox.money import format_amount
+from stripe_sandbox.params import Form, StripeError
+from stripe_sandbox.state import Sandbox, success_url_for
 
 PAYMENT_METHOD_LABELS = {"card": "Card", "alipay": "Alipay", "wechat_pay": "WeChat Pay"}
 # The outcomes a tester can pick before pressing Pay; the first is the default.
@@ -52,7 +52,7 @@ def _page(
     session = sandbox.sessions.get(session_id)
     if session is None:
         return Template(
-            "sandbox/checkout.html",
+            "checkout.html",
             context={"found": False, "session_id": session_id},
             status_code=HTTP_404_NOT_FOUND,
         )
@@ -60,7 +60,7 @@ def _page(
     state = _page_state(sandbox, session)
     expires_at = datetime.fromtimestamp(session["expires_at"], tz=UTC)
     return Template(
-        "sandbox/checkout.html",
+        "checkout.html",
         context={
             "found": True,
             "session_id": session_id,

@@ -13,8 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from storefront.stripe_sandbox.params import Form, StripeError, decode_form
-from storefront.stripe_sandbox.state import API_VERSION, Sandbox, new_id
+from stripe_sandbox.params import Form, StripeError, decode_form
+from stripe_sandbox.state import API_VERSION, Sandbox, new_id
 
 Operation = Callable[[Form], dict[str, Any]]
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 
-from storefront.stripe_sandbox.money import format_amount
-from storefront.stripe_sandbox.params import Form, StripeError, missing, no_such
+from stripe_sandbox.money import format_amount
+from stripe_sandbox.params import Form, StripeError, missing, no_such
 
 if TYPE_CHECKING:
-    from storefront.stripe_sandbox.webhooks import WebhookSender
+    from stripe_sandbox.webhooks import WebhookSender
 
 API_VERSION = stripe.api_version
 PAYMENT_METHOD_TYPES = ("card", "alipay", "wechat_pay")
