@@ -8,6 +8,7 @@
 #     -e SECRET_KEY=... -v storefront-var:/app/var storefront
 #
 # The container applies pending migrations, then serves the app with granian on $PORT.
+# Development tools (stripe_sandbox/, demo/) are not in the image: `storefront seed-demo` says so.
 # More worker processes: -e GRANIAN_WORKERS=4 (set REDIS_URL so they share sessions and cache).
 
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm

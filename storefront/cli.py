@@ -17,7 +17,15 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: Group) -> None:
         @cli.command(name="seed-demo", help="Load the demo counties if they are missing (safe to repeat).")
         def seed_demo_command(app: Litestar) -> None:
-            from storefront.demo.seed import seed_demo
+            # The demo is a development tool beside the package (demo/ in a checkout), not in it.
+            try:
+                from demo.seed import seed_demo
+            except ModuleNotFoundError as error:
+                if error.name != "demo":
+                    raise
+                message = "seed-demo: this installation has no demo data (demo/ comes with a source checkout)"
+                click.echo(message, err=True)
+                raise SystemExit(1) from None
 
             async def run() -> bool:
                 async with app.state.db_config.get_session() as session:

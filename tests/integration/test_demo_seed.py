@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
+from demo import seed_demo
+from demo.images import PRODUCT_SIZE, product_image
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.demo import seed_demo
-from storefront.demo.images import PRODUCT_SIZE, product_image
 from storefront.tenancy.models import County
 from tests.conftest import BACKENDS
 

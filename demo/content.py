@@ -5,7 +5,7 @@ Each entry holds:
 - ``county``: the :class:`~storefront.tenancy.models.County` columns (brand, story, colours,
   shipping);
 - ``categories``: Category columns plus ``motif``, the picture drawn for its products (a name in
-  :data:`storefront.demo.images.MOTIFS`);
+  :data:`demo.images.MOTIFS`);
 - ``producers``: Producer columns;
 - ``products``: Product columns plus ``category`` and ``producer`` (slugs from the lists above),
   an optional ``motif`` overriding the category's, ``images`` (how many pictures to draw) and

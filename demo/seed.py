@@ -1,6 +1,6 @@
 """Create the demo counties, idempotently.
 
-Every county in :data:`storefront.demo.content.COUNTIES` whose slug is not in the database yet is
+Every county in :data:`demo.content.COUNTIES` whose slug is not in the database yet is
 created with its brand, categories, producers, products, variants and pictures; a county that
 already exists is left alone, so running the seed again creates nothing.
 """
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from demo import images
+from demo.content import COUNTIES, VARIANT_FIELDS
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.demo import images
-from storefront.demo.content import COUNTIES, VARIANT_FIELDS
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-# Keys of a product entry that are not Product columns (see storefront.demo.content).
+# Keys of a product entry that are not Product columns (see demo.content).
 _PRODUCT_EXTRAS = ("category", "producer", "motif", "images", "variants")
 
 
