@@ -178,7 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RejectNulBytes(),
             LazySessionConfig(secure=settings.is_production).middleware,
             ReferralMiddleware(secure=settings.is_production),
-            CsrfGuard(),
+            CsrfGuard(secure=settings.is_production),
             PageCacheBoundary(),  # innermost: see storefront.page_cache
         ],
         csrf_config=CSRFConfig(

@@ -90,8 +90,8 @@ def trusted_proxies() -> list[str]:
     proxies = [
         proxy.strip() for proxy in os.environ.get("FORWARDED_ALLOW_IPS", "").split(",") if proxy.strip()
     ]
-    if "*" in proxies:
-        msg = "FORWARDED_ALLOW_IPS must name the proxies' addresses or networks, not '*'"
+    if any(proxy == "*" or proxy.endswith("/0") for proxy in proxies):
+        msg = "FORWARDED_ALLOW_IPS must name the proxies' addresses or networks, not every address"
         raise RuntimeError(msg)
     return proxies
 

@@ -20,7 +20,7 @@ from typing import Any, TypeAlias
 
 from advanced_alchemy.base import BigIntAuditBase
 from litestar.di import NamedDependency
-from sqlalchemy import BindParameter, ForeignKey, Table, TableClause, TextClause, event
+from sqlalchemy import BindParameter, ForeignKey, TableClause, TextClause, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import (
     Mapped,
@@ -80,7 +80,7 @@ def _statement_parts(state: ORMExecuteState) -> tuple[set[str], set[str], bool]:
     raw = False
 
     def visit_table(table: TableClause) -> None:
-        if isinstance(table, Table) and table.name in tenant_tables:
+        if table.name in tenant_tables:  # a Table, or a lightweight table() naming one
             found.add(table.name)
             if table._annotations.get("parententity") is not None:
                 through_orm.add(table.name)

@@ -36,6 +36,7 @@ from litestar.stores.memory import MemoryStore
 from msgspec.msgpack import decode
 
 from storefront.i18n import negotiate_language
+from storefront.tenancy.hosts import origin
 
 if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
@@ -62,19 +63,27 @@ def _declared_query(handler: HTTPRouteHandler, path_names: frozenset[str]) -> fr
 
 
 def page_query(request: Request) -> list[tuple[str, str]]:
-    """The query parameters the page's handler reads (``page``, ``q``...), sorted: nothing else
-    in the address may change the page, its cache key, or the links it prints (none on a page no
-    route answered)."""
+    """The query parameters the page's handler reads (``page``, ``q``...), sorted, one value each
+    (the one the handler takes), whole numbers written plainly: nothing else in the address may
+    change the page, its cache key, or the links it prints (none on a page no route answered)."""
     handler = request.scope.get("route_handler")
-    declared = _declared_query(handler, frozenset(request.path_params)) if handler else frozenset()
-    return sorted((key, value) for key, value in request.query_params.multi_items() if key in declared)
+    if not handler:
+        return []
+    declared = _declared_query(handler, frozenset(request.path_params))
+    query = request.query_params
+    return [(name, _plain(query[name])) for name in sorted(declared) if name in query]
+
+
+def _plain(value: str) -> str:
+    return str(int(value)) if value.isdigit() and value.isascii() else value
 
 
 def page_cache_key(request: Request) -> str:
-    """Cached pages differ by host (links are host-relative on a county's own host), path, the
-    parameters the page reads, and language."""
-    host = request.headers.get("host", "").lower()
-    return f"{host}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
+    """Cached pages differ by the host's origin (links are host-relative on a county's own host),
+    path, the parameters the page reads, and language."""
+    return (
+        f"{origin(request)}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
+    )
 
 
 class PageCacheBoundary(ASGIMiddleware):

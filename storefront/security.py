@@ -2,23 +2,24 @@
 
 - :func:`secure_send`: security headers on every response (pages, files, errors), and ``HEAD``
   answered like ``GET`` without the body.
-- :class:`CsrfGuard`: what Litestar's double-submit CSRF check leaves open. A token must be ASCII
-  (Litestar's comparison raises on anything else: a planted cookie with ``é`` would turn every
-  post into a 500), and in a visitor's session the CSRF cookie must be the one the session was
-  created with, so an attacker's own valid token pair planted beside a victim's session fails.
+- :class:`CsrfGuard`: what Litestar's double-submit CSRF check leaves open. In a visitor's session
+  the CSRF token is the one the session was created with, so an attacker's own valid token pair
+  planted beside a victim's session fails; and a token must be ASCII text (Litestar's comparison
+  raises on anything else: a planted cookie with ``é`` would turn every post into a 500).
 """
 
 from __future__ import annotations
 
-from hmac import compare_digest
 from typing import TYPE_CHECKING
 
 from litestar import Request
+from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 
 from storefront.sessions import CSRF_COOKIE, CSRF_KEY
+from storefront.web import send_with_cookie
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,22 +59,32 @@ def secure_send(scope: Scope, send: Send) -> Send:
 
 
 class CsrfGuard(ASGIMiddleware):
-    """Refuses unsafe requests whose CSRF tokens are not ASCII, or whose CSRF cookie is not the one
-    bound to the visitor's session; Litestar's CSRF middleware then checks the token pair itself."""
+    """Holds each visitor's session to its own CSRF token and refuses tokens Litestar cannot compare.
+
+    A session keeps the token it was created with: a request carrying another CSRF cookie (a
+    planted one, or a new one after the browser dropped its session cookies on restart) has it
+    replaced by the session's own, here and in the response, before Litestar's CSRF middleware
+    checks the submitted token against it. Unsafe requests whose tokens are not ASCII text are
+    refused (Litestar's comparison would raise on them).
+    """
 
     exclude_opt_key = "exclude_from_csrf"
     exclude_path_pattern = ("^/stripe/webhook$",)
 
+    def __init__(self, *, secure: bool = False) -> None:
+        self.secure = secure
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: Request = Request(scope, receive)
+        cookies = request.cookies  # the parsed cookies every later reader of this request shares
+        bound = scope["session"].get(CSRF_KEY) if scope.get("session") else None
+        if isinstance(bound, str) and cookies.get(CSRF_COOKIE) != bound:
+            cookies[CSRF_COOKIE] = bound
+            send = send_with_cookie(send, Cookie(key=CSRF_COOKIE, value=bound, secure=self.secure))
         if scope["method"] not in SAFE_METHODS:
-            request: Request = Request(scope, receive)
-            cookie = request.cookies.get(CSRF_COOKIE)
-            tokens = [cookie, request.headers.get(CSRF_HEADER)]
+            tokens: list[object] = [cookies.get(CSRF_COOKIE), request.headers.get(CSRF_HEADER)]
             if request.content_type[0] in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
                 tokens.append((await request.form()).get(CSRF_FIELD))
-            if not all(token.isascii() for token in tokens if isinstance(token, str)):
-                raise PermissionDeniedException(detail="CSRF token verification failed")
-            bound = scope["session"].get(CSRF_KEY) if scope.get("session") else None
-            if bound and not (cookie and compare_digest(bound.encode(), cookie.encode())):
+            if not all(token is None or (isinstance(token, str) and token.isascii()) for token in tokens):
                 raise PermissionDeniedException(detail="CSRF token verification failed")
         await next_app(scope, receive, send)

@@ -6,8 +6,7 @@ nothing. A session is created here the first time a cart or an order is kept.
 
 A session cookie naming no stored session (expired, or invented by someone planting it in a
 victim's browser) is never adopted: the visitor gets a new id. Each session also records the CSRF
-token in use when it was created, so a token pair planted later does not pass for it
-(:class:`storefront.security.CsrfGuard`).
+token in use when it was created, and keeps it (:class:`storefront.security.CsrfGuard`).
 """
 
 from __future__ import annotations
@@ -39,9 +38,11 @@ class LazySessionBackend(ServerSideSessionBackend):
     ) -> None:
         if not scope_session and not connection.cookies.get(self.config.key):
             return
-        if scope_session and CSRF_KEY not in scope_session:
+        if scope_session and not scope_session.get(CSRF_KEY):
             token = ScopeState.from_scope(connection.scope).csrf_token
-            scope_session[CSRF_KEY] = token if isinstance(token, str) else connection.cookies.get(CSRF_COOKIE)
+            token = token if isinstance(token, str) else connection.cookies.get(CSRF_COOKIE)
+            if token:
+                scope_session[CSRF_KEY] = token
         await super().store_in_message(scope_session, message, connection)
 
 

@@ -26,7 +26,7 @@ from storefront.i18n import (
 )
 from storefront.orders.models import status_label
 from storefront.page_cache import page_query
-from storefront.tenancy.hosts import HOST_COUNTY_KEY, ORIGIN_KEY
+from storefront.tenancy.hosts import HOST_COUNTY_KEY, origin
 
 if TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -80,11 +80,6 @@ def _platform_url(context: Context) -> str:
     if not request.scope.get("state", {}).get(HOST_COUNTY_KEY):
         return "/"
     return f"{context['platform_origin']}/"
-
-
-def origin(request: Request) -> str:
-    """``scheme://host[:port]`` of the host the visitor used, from configuration (see tenancy.hosts)."""
-    return request.scope["state"][ORIGIN_KEY]
 
 
 def canonical_url(request: Request) -> str:

@@ -74,7 +74,6 @@ def schema_upgrades() -> None:
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('visitor_key', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('cart_settled_at', sa.DateTimeUTC(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('confirmation_attempts', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('confirmation_claimed_until', sa.DateTimeUTC(timezone=True), nullable=True))
         batch_op.create_index('uq_orders_open_checkout', ['county_id', 'visitor_key'], unique=True, sqlite_where=sa.text("status = 'pending_payment'"), postgresql_where=sa.text("status = 'pending_payment'"))
@@ -88,7 +87,6 @@ def schema_downgrades() -> None:
         batch_op.drop_index('uq_orders_open_checkout', sqlite_where=sa.text("status = 'pending_payment'"), postgresql_where=sa.text("status = 'pending_payment'"))
         batch_op.drop_column('confirmation_claimed_until')
         batch_op.drop_column('confirmation_attempts')
-        batch_op.drop_column('cart_settled_at')
         batch_op.drop_column('visitor_key')
 
     op.drop_table('job_leases')

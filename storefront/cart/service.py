@@ -6,6 +6,7 @@ database, so a price sent by a client can never reach a total.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from storefront.i18n import gettext as _
 from storefront.tenancy.models import County
 
 SESSION_KEY = "carts"
+PAID_THROUGH_KEY = "carts_paid_through"
 MAX_LINE_QUANTITY = 99
 
 
@@ -136,8 +138,15 @@ class CartService:
         quantities.pop(variant_id, None)
         self._save(quantities)
 
-    def take_out(self, paid: dict[int, int]) -> None:
-        """Remove what was paid for: each line loses the quantity paid, and what was added since stays."""
+    def paid_through(self) -> datetime.datetime | None:
+        """When the last payment already taken out of this cart was made."""
+        stored = self.session_data.get(PAID_THROUGH_KEY, {}).get(str(self.county.id))
+        return datetime.datetime.fromisoformat(stored) if stored else None
+
+    def take_out(self, paid: dict[int, int], paid_at: datetime.datetime) -> None:
+        """Remove what a payment made at ``paid_at`` paid for: each line loses the quantity paid,
+        and what was added since stays. The cart and the time are kept together, so a session
+        saved from an older copy (a request that overlapped) brings both back and nothing is lost."""
         quantities = self.quantities()
         for variant_id, quantity in paid.items():
             left = quantities.get(variant_id, 0) - quantity
@@ -146,6 +155,10 @@ class CartService:
             else:
                 quantities.pop(variant_id, None)
         self._save(quantities)
+        self.session_data[PAID_THROUGH_KEY] = {
+            **self.session_data.get(PAID_THROUGH_KEY, {}),
+            str(self.county.id): paid_at.isoformat(),
+        }
 
     async def view(self) -> CartView:
         """The cart priced from the database; lines whose product went away are left out."""

@@ -15,7 +15,8 @@ from storefront.catalog.service import CategoryService, Page, ProducerService, P
 from storefront.db import DbSession
 from storefront.page_cache import SHARED_PAGE
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import canonical_url, origin
+from storefront.tenancy.hosts import origin
+from storefront.web import canonical_url
 
 PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 Products: TypeAlias = NamedDependency[ProductService]

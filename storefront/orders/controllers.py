@@ -36,7 +36,8 @@ from storefront.orders.service import (
 )
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.web import FormData, origin, shop_path
+from storefront.tenancy.hosts import origin
+from storefront.web import FormData, shop_path
 
 logger = logging.getLogger(__name__)
 

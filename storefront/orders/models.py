@@ -103,11 +103,7 @@ class Order(TenantScoped, Base):
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
     visitor_key: Mapped[str | None] = mapped_column(String(64), default=None)
-    """A hash of the shopper's session id: one open checkout per visitor, and the cart to settle."""
-    cart_settled_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTimeUTC(timezone=True), default=None
-    )
-    """When the paid lines were taken out of the shopper's cart."""
+    """A hash of the shopper's session id: one open checkout per visitor, and whose cart a payment empties."""
     confirmation_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     confirmation_claimed_until: Mapped[datetime.datetime | None] = mapped_column(
         DateTimeUTC(timezone=True), default=None

@@ -188,6 +188,16 @@ class CheckoutService:
         order.stripe_checkout_url = checkout.url
         order.checkout_expires_at = datetime.datetime.fromtimestamp(checkout.expires_at, datetime.UTC)
         await session.commit()
+        await session.refresh(order)
+        if order.status != OrderStatus.PENDING_PAYMENT:  # a later press cancelled it while Stripe answered
+            try:
+                await self.gateway.close_session(checkout.id)
+            except stripe.StripeError:
+                logger.warning(
+                    "could not close order %s's session; the webhook still records a payment there",
+                    order.number,
+                )
+            return await self._opened_meanwhile(visitor)
         return order
 
     def _open_orders(self, visitor: str) -> Select[tuple[Order]]:
@@ -238,27 +248,14 @@ class CheckoutService:
 
 async def settle_cart(db_session: AsyncSession, cart: CartService, visitor: str | None) -> None:
     """Take what this visitor has paid for out of their cart: exactly the paid lines, once per
-    order, on their first visit after the payment, even if they never saw the return page."""
+    payment, on their first visit after it, even if they never saw the return page."""
     if visitor is None:
         return
-    paid = (
-        await db_session.scalars(
-            select(Order.id).where(
-                Order.visitor_key == visitor, Order.paid_at.is_not(None), Order.cart_settled_at.is_(None)
-            )
-        )
-    ).all()
-    for order_id in paid:
-        claimed = await db_session.execute(
-            update(Order)
-            .where(Order.id == order_id, Order.cart_settled_at.is_(None))
-            .values(cart_settled_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:
-            cart.take_out(await stock.lines_of(db_session, order_id))
-    if paid:
-        await db_session.commit()
+    query = select(Order.id, Order.paid_at).where(Order.visitor_key == visitor, Order.paid_at.is_not(None))
+    if (since := cart.paid_through()) is not None:
+        query = query.where(Order.paid_at > since)
+    for order_id, paid_at in (await db_session.execute(query.order_by(Order.paid_at))).all():
+        cart.take_out(await stock.lines_of(db_session, order_id), paid_at)
 
 
 class OrderService:

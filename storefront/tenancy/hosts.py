@@ -22,6 +22,7 @@ from storefront.tenancy.service import CountyService
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from litestar.connection import ASGIConnection
     from litestar.types import Scope
 
 HOST_COUNTY_KEY = "host_county"
@@ -31,6 +32,11 @@ PLATFORM_LABELS = {"www"}
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
+
+
+def origin(connection: ASGIConnection) -> str:
+    """``scheme://host[:port]`` of the host the visitor used, from configuration (set by ``route``)."""
+    return connection.scope["state"][ORIGIN_KEY]
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,20 @@ def test_a_session_that_expires_gives_the_stock_back(page: Page, site):
     wait_for_stock(site, HONEY_500, honey)
     page.reload()
     expect(page.get_by_role("button", name="Pay")).to_have_count(0)
+
+
+def test_changing_the_province_clears_the_districts_under_the_security_policy(page: Page, site):
+    violations = []
+    page.on(
+        "console", lambda message: violations.append(message.text) if "violates" in message.text else None
+    )
+    add_to_cart(page, site, "linden-honey", "500 g jar", 1)
+    page.get_by_role("link", name="Cart", exact=True).click()
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Province").select_option(label="黑龙江省")
+    page.get_by_label("City").select_option(label="哈尔滨市")
+    expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(1)
+    page.get_by_label("Province").select_option(label="河北省")
+    expect(page.get_by_label("City").locator("option", has_text="石家庄市")).to_have_count(1)
+    expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(0)
+    assert violations == []

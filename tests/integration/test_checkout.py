@@ -16,6 +16,7 @@ from storefront.app import create_app
 from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.orders import service as orders_service
 from storefront.orders.forms import CheckoutForm
 from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
@@ -25,6 +26,7 @@ from storefront.orders.service import (
     OutOfStockError,
     release_expired,
     send_missed_confirmations,
+    settle_cart,
 )
 from storefront.web import create_environment
 from tests.support.factories import make_catalog, make_county
@@ -400,6 +402,47 @@ async def test_presses_of_pay_at_the_same_instant_hold_the_stock_once(settings, 
         assert await session.scalar(select(func.count()).select_from(Order)) == 1
 
 
+async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_or_held(
+    settings, raohe, session_maker, monkeypatch
+):
+    """Stripe is slow for the first press; the second press, past the wait, cancels that order and
+    opens its own. The first press's page, when it comes, is closed, and both land on the second's."""
+    county, variants = raohe
+    monkeypatch.setattr(orders_service, "OPENING_WAIT", datetime.timedelta(seconds=0.3))
+    gateway = PaymentGateway(settings)
+    create = gateway.create_checkout_session
+    slow = [1.0]
+
+    async def create_slowly_once(*args, **kwargs):
+        await asyncio.sleep(slow.pop() if slow else 0)
+        return await create(*args, **kwargs)
+
+    gateway.create_checkout_session = create_slowly_once
+    form = CheckoutForm.parse({"email": "slow@example.cn", **ADDRESS})
+
+    async def press(delay: float) -> Order:
+        await asyncio.sleep(delay)
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            cart = CartService(session, {"carts": {str(county.id): {str(variants[0].id): 1}}}, county)
+            return await CheckoutService(session, county, gateway).start(
+                await cart.view(),
+                form,
+                visitor="one-visitor",
+                language="zh",
+                shop_url="http://testserver.local/c/raohe",
+            )
+
+    first, second = await asyncio.gather(press(0), press(0.5))
+    assert first.number == second.number
+    assert await stock_of(session_maker, county.id, variants[0].id) == 19
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        orders = (await session.scalars(select(Order).order_by(Order.id))).all()
+    assert [order.status for order in orders] == ["cancelled", "pending_payment"]
+    assert (await gateway.retrieve_session(orders[0].stripe_session_id)).status == "expired"
+
+
 async def test_the_cart_loses_exactly_what_was_paid_for_even_if_the_tab_was_closed(
     client, raohe, session_maker, stripe_sandbox, stripe_events
 ):
@@ -420,6 +463,31 @@ async def test_the_cart_loses_exactly_what_was_paid_for_even_if_the_tab_was_clos
         "1",
         "1",
     ]
+
+
+async def test_a_session_saved_by_an_overlapping_request_loses_the_paid_lines_again_not_twice(
+    client, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    """Sessions are saved by the last request to finish: a request that began before the payment
+    may save the cart as it was. The next request then takes the paid lines out again, once."""
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 3)
+    session_id = session_id_of(await shopper.checkout(unique_email()))
+    await press(stripe_sandbox, session_id)
+    [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+    await deliver(client, completed)
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        visitor = await session.scalar(select(Order.visitor_key))
+        before_payment = {"carts": {str(county.id): {str(variants[0].id): 5}}}  # 3 paid + 2 added since
+        for _ in range(2):  # the overlapping request's copy, saved last, then a later request
+            cart = CartService(session, before_payment, county)
+            await settle_cart(session, cart, visitor)
+            assert cart.quantities() == {variants[0].id: 2}
+            await settle_cart(session, cart, visitor)
+            assert cart.quantities() == {variants[0].id: 2}  # and never twice
+            before_payment = {"carts": {str(county.id): {str(variants[0].id): 5}}}
 
 
 async def test_paying_twice_holds_the_stock_once(client, raohe, session_maker, settings):

@@ -80,6 +80,27 @@ async def test_a_token_pair_planted_beside_a_visitors_session_is_refused(client,
     assert 'value="1"' in cart.text and 'value="6"' not in cart.text
 
 
+async def test_a_shopper_whose_browser_dropped_its_csrf_cookie_is_not_locked_out(client, variant_id):
+    """Browsers drop cookies without Max-Age on restart; the 14-day session cookie stays."""
+    shopper = Shopper(client, "raohe")
+    assert (await shopper.add(variant_id)).status_code == 303
+    bound = client.cookies["csrftoken"]
+    client.cookies.delete("csrftoken")
+    page = await client.get("/c/raohe/cart")
+    assert client.cookies["csrftoken"] == bound and f'value="{bound}"' in page.text
+    assert (await shopper.add(variant_id)).status_code == 303
+
+
+async def test_a_file_sent_as_the_token_is_refused(client, variant_id):
+    await client.get("/c/raohe/cart")
+    response = await client.post(
+        "/c/raohe/cart/items",
+        data={"variant_id": str(variant_id)},
+        files={"_csrf_token": ("token.txt", client.cookies["csrftoken"].encode())},
+    )
+    assert response.status_code == 403
+
+
 async def test_a_session_id_the_visitor_invented_is_replaced(client, variant_id):
     client.cookies.set("session", "a" * 64, domain="testserver.local")
     assert (await Shopper(client, "raohe").add(variant_id)).status_code == 303

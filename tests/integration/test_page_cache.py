@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+import redis.asyncio
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, select
 
@@ -116,9 +117,26 @@ async def test_a_page_keys_only_on_what_it_reads_so_junk_queries_add_no_entries(
     async with AsyncTestClient(app=cached_app) as client:
         for number in range(300):
             assert (await client.get(f"/c/raohe/?junk{number}={number}")).status_code == 200
-        assert len(store._store) == 1
-        await client.get("/c/raohe/?page=1")
-        assert len(store._store) == 2
+        for variant in ("?page=1", "?page=01", "?page=1&page=1", "?page=0001&ref=x"):
+            assert (await client.get(f"/c/raohe/{variant}")).status_code == 200
+        assert len(store._store) == 2  # the home page, and its page 1
+        for host in ("raohe.shop.test", "raohe.shop.test:81", "RAOHE.shop.test.", "raohe.shop.test.:99"):
+            assert (await client.get("/", headers={"Host": host})).status_code == 200
+        assert len(store._store) == 3  # one more: the county's own host
+
+
+async def test_pages_kept_in_redis_expire(settings, catalog, redis_server):
+    app = create_app(replace(settings, page_cache_seconds=30, redis_url=redis_server))
+    async with app.lifespan(), visitor(app) as browser:
+        for path in CACHED_PAGES.values():
+            assert (await browser.get(path)).status_code == 200
+    client = redis.asyncio.Redis.from_url(redis_server)
+    keys = [key async for key in client.scan_iter("*pages*")]
+    assert len(keys) == len(CACHED_PAGES)
+    lifetimes = [await client.ttl(key) for key in keys]
+    assert all(0 < seconds <= 60 for seconds in lifetimes)
+    await client.flushall()
+    await client.aclose()
 
 
 async def test_a_cached_page_is_served_without_queries(cached_app):

@@ -84,7 +84,8 @@ async def test_forwarded_headers_from_an_untrusted_address_are_ignored(productio
         assert (await lookups(direct, rotating))[-1] == 429
 
 
-def test_trusting_every_address_is_refused(production_env):
-    production_env.setenv("FORWARDED_ALLOW_IPS", "*")
-    with pytest.raises(RuntimeError, match="not '\\*'"):
+@pytest.mark.parametrize("everyone", ["*", "10.0.0.2, *", "0.0.0.0/0", "::/0"])
+def test_trusting_every_address_is_refused(production_env, everyone):
+    production_env.setenv("FORWARDED_ALLOW_IPS", everyone)
+    with pytest.raises(RuntimeError, match="not every address"):
         create_asgi_app()

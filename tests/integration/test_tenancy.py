@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, insert, literal_column, select, text, update
+from sqlalchemy import column, func, insert, literal_column, select, table, text, update
 
 from storefront.catalog.models import Category, Product, Variant
 from storefront.db import TenantScopeError, scope_to_all_counties, scope_to_county
@@ -136,6 +136,19 @@ async def test_raw_sql_is_refused_in_a_scoped_session(session_maker, two_countie
             await session.execute(select(Category).from_statement(text("SELECT * FROM categories")))
         with pytest.raises(TenantScopeError):
             await session.execute(select(literal_column("slug")).select_from(text("categories")))
+
+
+async def test_lightweight_tables_naming_tenant_tables_are_refused_in_a_scoped_session(
+    session_maker, two_counties
+):
+    (raohe, _), (guzhang, _) = two_counties
+    categories = table("categories", column("county_id"), column("slug"))
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        with pytest.raises(TenantScopeError):
+            await session.execute(select(categories.c.county_id))
+        with pytest.raises(TenantScopeError):
+            await session.execute(update(categories).values(county_id=guzhang.id))
 
 
 async def test_updates_cannot_move_or_reach_rows_of_another_county(session_maker, two_counties):
