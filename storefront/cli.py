@@ -19,6 +19,7 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
         def seed_demo_command(app: Litestar) -> None:
             # The demo is a development tool beside the package (demo/ in a checkout), not in it.
             try:
+                from demo.content import DemoContentError
                 from demo.seed import seed_demo
             except ModuleNotFoundError as error:
                 if error.name != "demo":
@@ -31,7 +32,11 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
                 async with app.state.db_config.get_session() as session:
                     return await seed_demo(session, app.state.settings.media_dir)
 
-            created = asyncio.run(run())
+            try:
+                created = asyncio.run(run())
+            except DemoContentError as error:  # a county file a translator broke: say where
+                click.echo(f"seed-demo: {error}", err=True)
+                raise SystemExit(1) from None
             click.echo("demo data loaded" if created else "demo data already present")
 
         @cli.command(
