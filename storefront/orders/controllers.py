@@ -23,11 +23,11 @@ from storefront.i18n import gettext as _
 from storefront.metrics.referrals import referral_of
 from storefront.orders import divisions
 from storefront.orders.forms import CheckoutForm, form_text
+from storefront.orders.lifecycle import UNPAID_ENDS
 from storefront.orders.mail import Mailer
 from storefront.orders.models import OrderStatus
 from storefront.orders.payments import MalformedEventError, PaymentGateway
 from storefront.orders.service import (
-    UNPAID_ENDS,
     CheckoutService,
     OrderService,
     OutOfStockError,

@@ -65,6 +65,8 @@ class OrderEvent(TenantScoped, Base):
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """Who made the change: shopper, stripe, sweeper or admin:{id} (see orders.lifecycle)."""
     note: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -25,6 +25,7 @@ from storefront.cart.service import CartService, CartView
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.orders import stock
 from storefront.orders.forms import CheckoutForm
+from storefront.orders.lifecycle import UNPAID_ENDS, Actor, change_status, record
 from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus, StripeEvent
 from storefront.orders.payments import CHECKOUT_LIFETIME, PaymentEvent, PaymentGateway
@@ -33,9 +34,6 @@ from storefront.tenancy.models import County
 logger = logging.getLogger(__name__)
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-RELEASABLE = (OrderStatus.PENDING_PAYMENT,)
-PAYABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
-UNPAID_ENDS = (OrderStatus.EXPIRED, OrderStatus.CANCELLED)
 OPENING_WAIT = datetime.timedelta(seconds=10)
 """How long a second press waits for the first press's Stripe page (Stripe answers in about a second)."""
 
@@ -64,27 +62,13 @@ def new_order_number(county: County, now: datetime.datetime) -> str:
     return f"{county.slug[:2].upper()}{now:%y%m%d}{suffix}"
 
 
-async def change_status(
-    session: AsyncSession, order: Order, allowed_from: tuple[str, ...], to: str, note: str = "", **values: Any
+async def release_hold(
+    session: AsyncSession, order: Order, to: OrderStatus, note: str, *, actor: str
 ) -> bool:
-    """Move ``order`` to ``to`` if it is still in one of ``allowed_from``; True when this call did it."""
-    result = await session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status.in_(allowed_from))
-        .values(status=to, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    session.add(OrderEvent(county_id=order.county_id, order_id=order.id, status=to, note=note))
-    await session.flush()
-    await session.refresh(order)
-    return True
-
-
-async def release_hold(session: AsyncSession, order: Order, to: str, note: str) -> bool:
     """Expire or cancel a pending order and give its stock back, once."""
-    if not await change_status(session, order, RELEASABLE, to, note):
+    if not await change_status(
+        session, order, to, actor=actor, note=note, expected=(OrderStatus.PENDING_PAYMENT,)
+    ):
         return False
     await stock.release(session, order.id)
     return True
@@ -163,7 +147,9 @@ class CheckoutService:
                 )
                 for line in cart.lines
             ],
-            events=[OrderEvent(county_id=self.county.id, status=OrderStatus.PENDING_PAYMENT)],
+            events=[
+                OrderEvent(county_id=self.county.id, status=OrderStatus.PENDING_PAYMENT, actor=Actor.SHOPPER)
+            ],
         )
         session.add(order)
         try:
@@ -181,7 +167,9 @@ class CheckoutService:
             )
         except stripe.StripeError as error:
             logger.warning("checkout session for %s failed: %s", order.number, error)
-            await release_hold(session, order, OrderStatus.CANCELLED, "payment service unavailable")
+            await release_hold(
+                session, order, OrderStatus.CANCELLED, "payment service unavailable", actor=Actor.SHOPPER
+            )
             await session.commit()
             raise PaymentUnavailableError(str(error)) from error
         order.stripe_session_id = checkout.id
@@ -240,7 +228,9 @@ class CheckoutService:
             checkout = await self.gateway.close_session(order.stripe_session_id)
             if checkout.status == "complete":
                 return False
-        await release_hold(self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper")
+        await release_hold(
+            self.db_session, order, OrderStatus.CANCELLED, "cancelled by shopper", actor=Actor.SHOPPER
+        )
         await self.db_session.commit()
         await self.db_session.refresh(order)
         return order.status in UNPAID_ENDS
@@ -283,10 +273,13 @@ class OrderService:
 class PaymentEventService:
     """Applies Stripe events to orders; safe against repeats, reordering and races."""
 
-    def __init__(self, db_session: AsyncSession, gateway: PaymentGateway, mailer: Mailer) -> None:
+    def __init__(
+        self, db_session: AsyncSession, gateway: PaymentGateway, mailer: Mailer, actor: str = Actor.STRIPE
+    ) -> None:
         self.db_session = db_session
         self.gateway = gateway
         self.mailer = mailer
+        self.actor = actor
         self._newly_paid: list[int] = []
 
     async def commit(self) -> None:
@@ -330,9 +323,13 @@ class PaymentEventService:
             else:
                 await self._note(order, "payment started; waiting for the payment method to confirm")
         elif event_type == "checkout.session.async_payment_failed":
-            await release_hold(self.db_session, order, OrderStatus.CANCELLED, "payment failed")
+            await release_hold(
+                self.db_session, order, OrderStatus.CANCELLED, "payment failed", actor=self.actor
+            )
         elif event_type == "checkout.session.expired":
-            await release_hold(self.db_session, order, OrderStatus.EXPIRED, "checkout session expired")
+            await release_hold(
+                self.db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=self.actor
+            )
 
     async def mark_paid(self, order: Order, checkout: Any) -> bool:
         """Fulfil a paid session once, if it paid exactly this order's total in its currency."""
@@ -346,9 +343,15 @@ class PaymentEventService:
         paid = False
         if order.status == OrderStatus.PENDING_PAYMENT:
             paid = await change_status(
-                self.db_session, order, RELEASABLE, OrderStatus.PAID, "payment received", **values
+                self.db_session,
+                order,
+                OrderStatus.PAID,
+                actor=self.actor,
+                note="payment received",
+                expected=(OrderStatus.PENDING_PAYMENT,),
+                **values,
             )
-        elif order.status in PAYABLE:
+        elif order.status in UNPAID_ENDS:
             # The hold was already given back (cancel, lost event): take the stock again if it is there.
             if await stock.hold(self.db_session, await stock.lines_of(self.db_session, order.id)):
                 await self._flag(
@@ -356,7 +359,13 @@ class PaymentEventService:
                 )
                 return False
             paid = await change_status(
-                self.db_session, order, PAYABLE, OrderStatus.PAID, "payment received late", **values
+                self.db_session,
+                order,
+                OrderStatus.PAID,
+                actor=self.actor,
+                note="payment received late",
+                expected=UNPAID_ENDS,
+                **values,
             )
             if not paid:  # another delivery settled it meanwhile: give back what was just taken
                 await stock.release(self.db_session, order.id)
@@ -366,24 +375,18 @@ class PaymentEventService:
 
     async def _record_refund(self, order: Order, charge: Any) -> None:
         refunded = int(charge.get("amount_refunded") or 0)
-        if refunded <= order.amount_refunded:
-            return
-        await self.db_session.execute(
+        grown = await self.db_session.execute(  # only ever grows, whatever order deliveries come in
             update(Order)
-            .where(Order.id == order.id)
+            .where(Order.id == order.id, Order.amount_refunded < refunded)
             .values(amount_refunded=refunded)
             .execution_options(synchronize_session=False)
         )
+        if grown.rowcount != 1:
+            return
         note = f"refunded {refunded} of {order.total}"
-        if refunded >= order.total:
-            await change_status(
-                self.db_session,
-                order,
-                (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
-                OrderStatus.REFUNDED,
-                note,
-            )
-        else:
+        if refunded < order.total or not await change_status(
+            self.db_session, order, OrderStatus.REFUNDED, actor=self.actor, note=note
+        ):
             await self._note(order, note)
 
     async def _flag(self, order: Order, reason: str) -> None:
@@ -399,9 +402,7 @@ class PaymentEventService:
             logger.warning("order %s flagged: %s", order.number, reason)
 
     async def _note(self, order: Order, note: str) -> None:
-        self.db_session.add(
-            OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note)
-        )
+        record(self.db_session, order, self.actor, note)
         await self.db_session.flush()
 
 
@@ -472,9 +473,7 @@ async def send_confirmations(
             values = {"confirmation_claimed_until": now + CONFIRMATION_CLAIM * 2 ** (attempt - 1)}
             if attempt >= CONFIRMATION_TRIES:
                 note = f"confirmation email not sent after {attempt} tries: check the address {order.email}"
-                db_session.add(
-                    OrderEvent(county_id=order.county_id, order_id=order.id, status=order.status, note=note)
-                )
+                record(db_session, order, Actor.SWEEPER, note)
                 logger.error("gave up on the confirmation of order %s after %s tries", order.number, attempt)
         await db_session.execute(
             update(Order)
@@ -532,7 +531,7 @@ async def release_expired(
             .limit(200)
         )
     ).all()
-    events = PaymentEventService(db_session, gateway, mailer)
+    events = PaymentEventService(db_session, gateway, mailer, actor=Actor.SWEEPER)
     settled = []
     for order in overdue:
         try:
@@ -549,7 +548,7 @@ async def release_expired(
             changed = await events.mark_paid(order, checkout.to_dict())
         else:
             changed = await release_hold(
-                db_session, order, OrderStatus.EXPIRED, "checkout session expired (sweeper)"
+                db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=Actor.SWEEPER
             )
         await events.commit()
         scope_to_all_counties(db_session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import time
 import uuid
@@ -12,10 +13,14 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.orders.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, StripeEvent
-from storefront.orders.payments import PaymentGateway
+from storefront.orders.payments import PaymentEvent, PaymentGateway
+from storefront.orders.service import PaymentEventService
+from storefront.web import create_environment
 from stripe_sandbox.webhooks import signature_header
 from tests.support.factories import make_catalog, make_county
+from tests.support.orders import paid_order
 from tests.support.shopper import Shopper, order_number_of, session_id_of
 from tests.support.stripe_flow import deliver, press
 
@@ -309,3 +314,38 @@ async def test_a_signed_but_malformed_event_gets_400_and_writes_nothing(
     assert (await order_for(session_maker, session_id)).status == "pending_payment"
     assert (await deliver(client, completed)).text == "ok"  # the real event still applies
     assert (await order_for(session_maker, session_id)).status == "paid"
+
+
+async def test_refunds_delivered_at_once_and_out_of_order_never_lower_the_refunded_amount(
+    settings, session_maker, raohe
+):
+    county, _ = raohe
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        order = paid_order(county.id, "refund@example.cn", datetime.datetime.now(datetime.UTC))
+        order.stripe_payment_intent = "pi_refunds"
+        session.add(order)
+        await session.commit()
+    gateway = PaymentGateway(settings)
+
+    async def deliver_refund(amount: int, event_id: str) -> None:
+        event = PaymentEvent(
+            id=event_id,
+            type="charge.refunded",
+            object={"payment_intent": "pi_refunds", "amount_refunded": amount},
+        )
+        async with session_maker() as session:
+            await PaymentEventService(session, gateway, Mailer(settings, create_environment())).handle(event)
+
+    for round_number in range(5):  # the full refund and a stale partial one, racing
+        await asyncio.gather(
+            deliver_refund(6800, f"evt_full_{round_number}"), deliver_refund(2000, f"evt_part_{round_number}")
+        )
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            refunded = await session.scalar(select(Order).where(Order.id == order.id))
+            assert (refunded.amount_refunded, refunded.status) == (6800, "refunded")
+            actors = set(
+                (await session.scalars(select(OrderEvent.actor).where(OrderEvent.order_id == order.id))).all()
+            )
+            assert actors == {"stripe"}
