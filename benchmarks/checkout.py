@@ -43,12 +43,12 @@ from sqlalchemy.ext.asyncio import (
 from benchmarks.catalog import busy_cpu_share
 from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
+from storefront.checkout.forms import CheckoutForm
+from storefront.checkout.service import CheckoutService, OutOfStockError
 from storefront.config import Settings
 from storefront.db import scope_to_county
-from storefront.orders.forms import CheckoutForm
 from storefront.orders.models import OrderLine
-from storefront.orders.payments import PaymentGateway
-from storefront.orders.service import CheckoutService, OutOfStockError
+from storefront.payments.gateway import PaymentGateway
 from storefront.tenancy.models import County
 from tests.support.databases import migrate
 from tests.support.factories import make_catalog, make_county

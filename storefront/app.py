@@ -27,17 +27,19 @@ from litestar.template.config import TemplateConfig
 
 from storefront.cart.controllers import CartController
 from storefront.catalog.controllers import ShopController
+from storefront.checkout.controllers import CheckoutController
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.db import import_models
 from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
-from storefront.orders.controllers import CheckoutController, OrderController, stripe_webhook
-from storefront.orders.mail import Mailer
-from storefront.orders.payments import PaymentGateway
+from storefront.notifications.mail import Mailer
+from storefront.orders.controllers import OrderController
 from storefront.orders.sweeper import run_sweeper
 from storefront.page_cache import STORE_NAME as PAGE_STORE
 from storefront.page_cache import BoundedMemoryStore, PageCacheBoundary, PageStore, page_cache_config
+from storefront.payments.controllers import stripe_webhook
+from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
 from storefront.tenancy.controllers import DirectoryController

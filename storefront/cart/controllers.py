@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 
 from storefront.cart.service import CartError, CartService, parse_quantity, parse_variant_id
+from storefront.checkout.service import settle_cart
 from storefront.db import DbSession
-from storefront.orders.service import settle_cart
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
 from storefront.web import FormData, shop_path

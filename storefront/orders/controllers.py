@@ -1,223 +1,30 @@
-"""Checkout, order status pages and the Stripe webhook."""
+"""Order pages: the lookup by number and email or mobile, and an order's status."""
 
 from __future__ import annotations
 
-import logging
-from typing import Annotated, TypeAlias
+from typing import TypeAlias
 
-import stripe
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.plugins.htmx import HTMXRequest
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 
-from storefront.cart.controllers import Cart, provide_cart
-from storefront.cart.service import CartView
+from storefront.checkout.forms import form_text
 from storefront.db import DbSession
-from storefront.i18n import current_language
 from storefront.i18n import gettext as _
-from storefront.metrics.referrals import referral_of
-from storefront.orders import divisions
-from storefront.orders.forms import CheckoutForm, form_text
-from storefront.orders.lifecycle import UNPAID_ENDS
-from storefront.orders.mail import Mailer
-from storefront.orders.models import OrderStatus
-from storefront.orders.payments import MalformedEventError, PaymentGateway
-from storefront.orders.service import (
-    CheckoutService,
-    OrderService,
-    OutOfStockError,
-    PaymentEventService,
-    PaymentUnavailableError,
-)
-from storefront.sessions import visitor_key
+from storefront.orders.service import OrderService
+from storefront.orders.visits import is_my_order, remember_order
 from storefront.tenancy.dependencies import CurrentCounty, provide_county
-from storefront.tenancy.hosts import origin
 from storefront.web import FormData, shop_path
 
-logger = logging.getLogger(__name__)
-
-Gateway: TypeAlias = NamedDependency[PaymentGateway]
 Orders: TypeAlias = NamedDependency[OrderService]
-Checkout: TypeAlias = NamedDependency[CheckoutService]
-MY_ORDERS_KEY = "orders"
-OrderNumber: TypeAlias = Annotated[str, QueryParameter(name="order", max_length=32)]
-
-
-def provide_gateway(request: Request) -> PaymentGateway:
-    return request.app.state.payments
-
-
-def provide_mailer(request: Request) -> Mailer:
-    return request.app.state.mailer
-
-
-async def provide_checkout(db_session: DbSession, county: CurrentCounty, gateway: Gateway) -> CheckoutService:
-    return CheckoutService(db_session, county, gateway)
 
 
 async def provide_orders(db_session: DbSession) -> OrderService:
     return OrderService(db_session)
-
-
-def remember_order(request: Request, number: str) -> None:
-    """This visitor may see this order without looking it up again."""
-    request.session[MY_ORDERS_KEY] = [*request.session.get(MY_ORDERS_KEY, [])[-19:], number]
-
-
-def is_my_order(request: Request, number: str) -> bool:
-    return number in request.session.get(MY_ORDERS_KEY, [])
-
-
-class CheckoutController(Controller):
-    path = "/c/{county_slug:str}/checkout"
-    dependencies = {
-        "county": Provide(provide_county),
-        "cart": Provide(provide_cart),
-        "gateway": Provide(provide_gateway, sync_to_thread=False),
-        "orders": Provide(provide_orders),
-        "checkout": Provide(provide_checkout),
-    }
-
-    def _form_page(
-        self,
-        county: CurrentCounty,
-        cart_view: CartView,
-        form: CheckoutForm,
-        *,
-        error: str | None = None,
-        status: int = 200,
-    ) -> Template:
-        values = form.values
-        return Template(
-            "shop/checkout.html",
-            context={
-                "county": county,
-                "cart": cart_view,
-                "form": form,
-                "error": error,
-                "provinces": divisions.provinces(),
-                "cities": divisions.children(values.get("province")),
-                "districts": divisions.children(values.get("city")),
-            },
-            status_code=status,
-        )
-
-    @get("/", name="checkout:form")
-    async def form(self, request: Request, county: CurrentCounty, cart: Cart) -> Template | Redirect:
-        cart_view = await cart.view()
-        if cart_view.is_empty:
-            return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
-        return self._form_page(county, cart_view, CheckoutForm())
-
-    @get("/divisions", name="checkout:divisions")
-    async def division_options(
-        self,
-        county: CurrentCounty,
-        level: FromQuery[str],
-        province: FromQuery[str] = "",
-        city: FromQuery[str] = "",
-    ) -> Template:
-        """The city or district choices for the one chosen above it (HTMX)."""
-        options = divisions.children(city if level == "district" else province)
-        return Template("partials/division_options.html", context={"county": county, "options": options})
-
-    @post("/", name="checkout:start")
-    async def start(
-        self, request: Request, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
-    ) -> Template | Redirect:
-        cart_view = await cart.view()
-        visitor = visitor_key(request)
-        if cart_view.is_empty or visitor is None:
-            return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
-        form = CheckoutForm.parse(data)
-        if data.get("refresh"):  # browsers without JavaScript: fill the linked choices, judge nothing yet
-            return self._form_page(county, cart_view, CheckoutForm(values=form.values))
-        if not form.is_valid:
-            return self._form_page(county, cart_view, form, status=HTTP_400_BAD_REQUEST)
-        try:
-            order = await checkout.start(
-                cart_view,
-                form,
-                visitor=visitor,
-                language=current_language.get(),
-                shop_url=origin(request) + shop_path(request, county.slug, ""),
-                referral_code=referral_of(request),
-            )
-        except OutOfStockError:
-            message = _("Some items in your cart have just sold out or run low. Please check the quantities.")
-            return self._form_page(county, await cart.view(), form, error=message, status=HTTP_409_CONFLICT)
-        except PaymentUnavailableError:
-            message = _(
-                "The payment service is not answering. Nothing was charged; please try again in a moment."
-            )
-            return self._form_page(
-                county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE
-            )
-        remember_order(request, order.number)
-        return Redirect(order.stripe_checkout_url, status_code=303)
-
-    @get("/complete", name="checkout:complete")
-    async def complete(
-        self,
-        request: HTMXRequest,
-        county: CurrentCounty,
-        cart: Cart,
-        orders: Orders,
-        order: OrderNumber,
-    ) -> Template:
-        """Back from Stripe: shows "confirming payment" and polls until the webhook has marked it paid.
-
-        It only reads: the cart loses what was paid for whenever the visitor next comes, here or
-        on any other page (``provide_cart``).
-        """
-        found = await orders.by_number(order) if is_my_order(request, order) else None
-        if found is None:
-            raise NotFoundException(detail="order not found")
-        template = "partials/order_progress.html" if request.htmx else "shop/checkout_complete.html"
-        return Template(
-            template,
-            context={"county": county, "order": found, "cart_count": sum(cart.quantities().values())},
-        )
-
-    @get("/cancel", name="checkout:cancelled")
-    async def cancelled(
-        self, request: Request, county: CurrentCounty, orders: Orders, order: OrderNumber
-    ) -> Template | Redirect:
-        """Back from Stripe's page without paying: the shopper chooses to cancel or to pay after all."""
-        found = await orders.by_number(order) if is_my_order(request, order) else None
-        if found is None:
-            raise NotFoundException(detail="order not found")
-        if found.status != OrderStatus.PENDING_PAYMENT:
-            return self._after_cancel(request, county, found.status in UNPAID_ENDS, found.number)
-        return Template("shop/checkout_cancel.html", context={"county": county, "order": found})
-
-    @post("/cancel", name="checkout:cancel")
-    async def cancel(
-        self, request: Request, county: CurrentCounty, checkout: Checkout, orders: Orders, data: FormData
-    ) -> Redirect:
-        """Cancel the pending order and give its stock back; if it was paid meanwhile, show it instead."""
-        number = form_text(data.get("order"))[:32]
-        found = await orders.by_number(number) if is_my_order(request, number) else None
-        if found is None:
-            raise NotFoundException(detail="order not found")
-        try:
-            unpaid = await checkout.cancel(found)
-        except stripe.StripeError:  # Stripe unreachable: the order page says it still awaits payment
-            logger.warning("could not close the Checkout Session of order %s", found.number)
-            unpaid = False
-        return self._after_cancel(request, county, unpaid, found.number)
-
-    def _after_cancel(self, request: Request, county: CurrentCounty, unpaid: bool, number: str) -> Redirect:
-        if unpaid:
-            return Redirect(shop_path(request, county.slug, "/cart") + "?cancelled=1", status_code=303)
-        return Redirect(
-            shop_path(request, county.slug, f"/checkout/complete?order={number}"), status_code=303
-        )
 
 
 LOOKUPS_PER_MINUTE = 10
@@ -272,30 +79,3 @@ class OrderController(Controller):
         if order is None:
             raise NotFoundException(detail="order not found")
         return Template("shop/order.html", context={"county": county, "order": order})
-
-
-@post(
-    "/stripe/webhook",
-    name="stripe:webhook",
-    status_code=200,
-    dependencies={
-        "gateway": Provide(provide_gateway, sync_to_thread=False),
-        "mailer": Provide(provide_mailer, sync_to_thread=False),
-    },
-)
-async def stripe_webhook(
-    request: Request, db_session: DbSession, gateway: Gateway, mailer: NamedDependency[Mailer]
-) -> Response[str]:
-    """Signed events from Stripe; anything unsigned, mis-signed or stale is refused with nothing written."""
-    payload = await request.body()
-    try:
-        event = gateway.verify_event(payload, request.headers.get("stripe-signature"))
-    except MalformedEventError as error:
-        logger.warning("refused a signed webhook event: %s", error)
-        return Response(
-            f"malformed event: {error}", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain"
-        )
-    except (ValueError, stripe.SignatureVerificationError):
-        return Response("invalid signature", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain")
-    processed = await PaymentEventService(db_session, gateway, mailer).handle(event)
-    return Response("ok" if processed else "duplicate", media_type="text/plain")

@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator
 from litestar import Litestar
 
 from storefront.jobs import take_lease
-from storefront.orders.service import release_expired, send_missed_confirmations
+from storefront.notifications.confirmations import send_missed_confirmations
+from storefront.payments.reconcile import release_expired
 
 logger = logging.getLogger(__name__)
 SWEEP_LEASE = "sweeper"

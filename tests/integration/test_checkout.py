@@ -15,19 +15,15 @@ from sqlalchemy import func, select
 from storefront.app import create_app
 from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
+from storefront.checkout import service as checkout_service
+from storefront.checkout.forms import CheckoutForm
+from storefront.checkout.service import CheckoutService, OutOfStockError, settle_cart
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.orders import service as orders_service
-from storefront.orders.forms import CheckoutForm
-from storefront.orders.mail import Mailer
+from storefront.notifications.confirmations import send_missed_confirmations
+from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
-from storefront.orders.payments import PaymentGateway
-from storefront.orders.service import (
-    CheckoutService,
-    OutOfStockError,
-    release_expired,
-    send_missed_confirmations,
-    settle_cart,
-)
+from storefront.payments.gateway import PaymentGateway
+from storefront.payments.reconcile import release_expired
 from storefront.web import create_environment
 from tests.support.factories import make_catalog, make_county
 from tests.support.postgres import free_port
@@ -408,7 +404,7 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
     """Stripe is slow for the first press; the second press, past the wait, cancels that order and
     opens its own. The first press's page, when it comes, is closed, and both land on the second's."""
     county, variants = raohe
-    monkeypatch.setattr(orders_service, "OPENING_WAIT", datetime.timedelta(seconds=0.3))
+    monkeypatch.setattr(checkout_service, "OPENING_WAIT", datetime.timedelta(seconds=0.3))
     gateway = PaymentGateway(settings)
     create = gateway.create_checkout_session
     slow = [1.0]

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from storefront.app import create_app
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.jobs import JobLease, take_lease
-from storefront.orders.mail import Mailer
+from storefront.notifications.confirmations import CONFIRMATION_TRIES, send_missed_confirmations
+from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
-from storefront.orders.service import CONFIRMATION_TRIES, send_missed_confirmations
 from storefront.orders.sweeper import SWEEP_LEASE, sweep_once
 from storefront.web import create_environment
 from tests.support.factories import make_county

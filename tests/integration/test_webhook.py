@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.orders.mail import Mailer
+from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, StripeEvent
-from storefront.orders.payments import PaymentEvent, PaymentGateway
-from storefront.orders.service import PaymentEventService
+from storefront.payments.events import PaymentEventService
+from storefront.payments.gateway import PaymentEvent, PaymentGateway
 from storefront.web import create_environment
 from stripe_sandbox.webhooks import signature_header
 from tests.support.factories import make_catalog, make_county

@@ -7,10 +7,10 @@ from email.message import EmailMessage
 
 import pytest
 
+from storefront.checkout.forms import CheckoutForm
 from storefront.config import Settings
 from storefront.i18n import current_language
-from storefront.orders.forms import CheckoutForm
-from storefront.orders.mail import Mailer
+from storefront.notifications.mail import Mailer
 from storefront.web import create_environment
 from tests.support.shopper import ADDRESS
 

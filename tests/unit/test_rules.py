@@ -10,11 +10,11 @@ import email.policy
 import pytest
 
 from storefront.cart.service import CartError, parse_quantity
+from storefront.checkout import divisions
+from storefront.checkout.forms import CheckoutForm
 from storefront.config import Settings
 from storefront.i18n import format_money
-from storefront.orders import divisions
-from storefront.orders.forms import CheckoutForm
-from storefront.orders.mail import Mailer
+from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderLine
 from storefront.tenancy.models import County
 from storefront.web import beijing_time, create_environment

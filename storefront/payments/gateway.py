@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import stripe
+from litestar import Request
+from litestar.di import NamedDependency
 
 from storefront.config import Settings
 from storefront.i18n import translations
@@ -189,3 +191,10 @@ def _shipping_line(order: Order) -> list[dict[str, Any]]:
         "product_data": {"name": translations(order.language).gettext("Shipping")},
     }
     return [{"quantity": 1, "price_data": price_data}]
+
+
+def provide_gateway(request: Request) -> PaymentGateway:
+    return request.app.state.payments
+
+
+Gateway: TypeAlias = NamedDependency[PaymentGateway]

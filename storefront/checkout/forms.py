@@ -8,8 +8,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from storefront.checkout import divisions
 from storefront.i18n import gettext as _
-from storefront.orders import divisions
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 POSTAL_CODE = re.compile(r"[0-9]{6}")

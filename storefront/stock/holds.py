@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.catalog.models import Variant
-from storefront.orders.models import OrderLine
+from storefront.orders.models import Order, OrderLine, OrderStatus
+from storefront.orders.states import change_status
 
 
 async def hold(session: AsyncSession, quantities: dict[int, int]) -> list[int]:
@@ -55,3 +56,15 @@ async def lines_of(session: AsyncSession, order_id: int) -> dict[int, int]:
 async def release(session: AsyncSession, order_id: int) -> None:
     """Give an order's held quantities back (call once, after winning the status change)."""
     await put_back(session, await lines_of(session, order_id))
+
+
+async def release_hold(
+    session: AsyncSession, order: Order, to: OrderStatus, note: str, *, actor: str
+) -> bool:
+    """Expire or cancel a pending order and give its stock back, once."""
+    if not await change_status(
+        session, order, to, actor=actor, note=note, expected=(OrderStatus.PENDING_PAYMENT,)
+    ):
+        return False
+    await release(session, order.id)
+    return True

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 from jinja2 import Environment
+from litestar import Request
 
 from storefront.config import Settings
 from storefront.i18n import current_language
@@ -69,3 +70,7 @@ class Mailer:
             logger.exception("could not send mail to %s", message["To"])
             return False
         return True
+
+
+def provide_mailer(request: Request) -> Mailer:
+    return request.app.state.mailer

@@ -1,0 +1,146 @@
+"""Stripe's payment events applied to orders: safe against repeats, reordering and races.
+
+Each event id is stored once (a repeated delivery is a no-op); each status change is a
+compare-and-set through the order states table, so the side effects (stock, email) happen once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storefront.clock import utcnow
+from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.notifications.confirmations import send_confirmations
+from storefront.notifications.mail import Mailer
+from storefront.orders.models import Order, OrderStatus, StripeEvent
+from storefront.orders.states import UNPAID_ENDS, Actor, change_status, record
+from storefront.payments.gateway import PaymentEvent, PaymentGateway
+from storefront.payments.refunds import record_refund
+from storefront.stock import holds
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentEventService:
+    """Applies Stripe events to orders; safe against repeats, reordering and races."""
+
+    def __init__(
+        self, db_session: AsyncSession, gateway: PaymentGateway, mailer: Mailer, actor: str = Actor.STRIPE
+    ) -> None:
+        self.db_session = db_session
+        self.gateway = gateway
+        self.mailer = mailer
+        self.actor = actor
+        self._newly_paid: list[int] = []
+
+    async def commit(self) -> None:
+        """Commit, then send the confirmation of each order this service moved to paid."""
+        await self.db_session.commit()
+        paid, self._newly_paid = self._newly_paid, []
+        await send_confirmations(self.db_session, self.mailer, paid)
+
+    async def handle(self, event: PaymentEvent) -> bool:
+        """Apply one event; False when it was already applied (a repeated delivery)."""
+        session = self.db_session
+        scope_to_all_counties(session)  # an event names no county: find the order first
+        session.add(StripeEvent(event_id=event.id, type=event.type))
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            return False
+        data = event.object
+        if event.type.startswith("checkout.session."):
+            order = await self._order_for(Order.stripe_session_id == data["id"])
+            if order is not None:
+                await self._apply_session_event(order, event.type, data)
+        elif event.type == "charge.refunded" and data.get("payment_intent"):
+            order = await self._order_for(Order.stripe_payment_intent == data["payment_intent"])
+            if order is not None:
+                await record_refund(self.db_session, order, int(data.get("amount_refunded") or 0), self.actor)
+        await self.commit()
+        return True
+
+    async def _order_for(self, condition: Any) -> Order | None:
+        order = await self.db_session.scalar(select(Order).where(condition))
+        if order is not None:
+            scope_to_county(self.db_session, order.county_id)
+        return order
+
+    async def _apply_session_event(self, order: Order, event_type: str, checkout_session: Any) -> None:
+        if event_type in {"checkout.session.completed", "checkout.session.async_payment_succeeded"}:
+            if checkout_session.get("payment_status") in {"paid", "no_payment_required"}:
+                await self.mark_paid(order, checkout_session)
+            else:
+                await self._note(order, "payment started; waiting for the payment method to confirm")
+        elif event_type == "checkout.session.async_payment_failed":
+            await holds.release_hold(
+                self.db_session, order, OrderStatus.CANCELLED, "payment failed", actor=self.actor
+            )
+        elif event_type == "checkout.session.expired":
+            await holds.release_hold(
+                self.db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=self.actor
+            )
+
+    async def mark_paid(self, order: Order, checkout_session: Any) -> bool:
+        """Fulfil a paid Checkout Session once, if it paid exactly this order's total in its currency."""
+        amount, currency = checkout_session.get("amount_total"), str(checkout_session.get("currency") or "")
+        if amount != order.total or currency.lower() != order.currency.lower():
+            await self._flag(
+                order, f"paid {amount} {currency.upper()}, order total {order.total} {order.currency}"
+            )
+            return False
+        values = {"paid_at": utcnow(), "stripe_payment_intent": checkout_session.get("payment_intent")}
+        paid = False
+        if order.status == OrderStatus.PENDING_PAYMENT:
+            paid = await change_status(
+                self.db_session,
+                order,
+                OrderStatus.PAID,
+                actor=self.actor,
+                note="payment received",
+                expected=(OrderStatus.PENDING_PAYMENT,),
+                **values,
+            )
+        elif order.status in UNPAID_ENDS:
+            # The hold was already given back (cancel, lost event): take the stock again if it is there.
+            if await holds.hold(self.db_session, await holds.lines_of(self.db_session, order.id)):
+                await self._flag(
+                    order, "paid after its stock hold was released and the stock is gone: refund or restock"
+                )
+                return False
+            paid = await change_status(
+                self.db_session,
+                order,
+                OrderStatus.PAID,
+                actor=self.actor,
+                note="payment received late",
+                expected=UNPAID_ENDS,
+                **values,
+            )
+            if not paid:  # another delivery settled it meanwhile: give back what was just taken
+                await holds.release(self.db_session, order.id)
+        if paid:
+            self._newly_paid.append(order.id)
+        return paid
+
+    async def _flag(self, order: Order, reason: str) -> None:
+        """Mark the order for a person to look at (once: later flags of the same order add nothing)."""
+        result = await self.db_session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.payment_flag.is_(None))
+            .values(payment_flag=reason)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            await self._note(order, f"flagged: {reason}")
+            logger.warning("order %s flagged: %s", order.number, reason)
+
+    async def _note(self, order: Order, note: str) -> None:
+        record(self.db_session, order, self.actor, note)
+        await self.db_session.flush()
