@@ -25,16 +25,13 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
-from storefront.cart.controllers import CartController
-from storefront.catalog.controllers import ShopController
-from storefront.checkout.controllers import CheckoutController
+from storefront import models as _all_models  # noqa: F401  (the whole schema is known before any query)
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
-from storefront.db import import_models
 from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
 from storefront.notifications.mail import Mailer
-from storefront.orders.controllers import OrderController
+from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
 from storefront.orders.sweeper import run_sweeper
 from storefront.page_cache import STORE_NAME as PAGE_STORE
 from storefront.page_cache import BoundedMemoryStore, PageCacheBoundary, PageStore, page_cache_config
@@ -42,6 +39,7 @@ from storefront.payments.controllers import stripe_webhook
 from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
+from storefront.shop import county_shop
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
 from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment
@@ -95,9 +93,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
         template = request.app.template_engine.get_template(
             "partials/error.html" if partial else "errors/error.html"
         )
-        body = template.render(
-            request=request, status=status, county=request.scope.get("state", {}).get("county")
-        )
+        body = template.render(request=request, status=status, county=request.state.get("county"))
     finally:
         current_language.reset(token)
     return Response(body, status_code=status, media_type=MediaType.HTML)
@@ -148,7 +144,6 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    import_models()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     db_config = database_config(settings)
     county_hosts = CountyHosts(
@@ -157,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     templates = create_environment(
         platform_origin=county_hosts.public_origin, auto_reload=not settings.is_production
     )
+    templates.globals.update(ORDER_TEMPLATE_GLOBALS)
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
 
     def bind_host_lookup(app: Litestar) -> None:
@@ -165,10 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = StorefrontApp(
         route_handlers=[
             DirectoryController,
-            ShopController,
-            CartController,
-            CheckoutController,
-            OrderController,
+            county_shop,
             stripe_webhook,
             health,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),

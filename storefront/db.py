@@ -4,7 +4,9 @@ Every tenant-owned model inherits :class:`TenantScoped`. A session is bound to o
 :func:`scope_to_county`; from then on every ORM SELECT, UPDATE and DELETE of tenant-owned rows is
 filtered to that county (``with_loader_criteria``) and every new row is stamped with it. A session
 bound to no county refuses to touch tenant-owned rows at all, unless it was explicitly opened for
-all counties with :func:`scope_to_all_counties` (platform admins, seeding, the sweeper).
+all counties with :func:`scope_to_all_counties` (platform admins, seeding, the sweeper). Code that
+switches scope for a while (a webhook finding its order's county, the sweeper going from county to
+county) does so in :func:`county_scope` or :func:`all_counties_scope`, which restore the scope before.
 
 What cannot be filtered is refused with :class:`TenantScopeError`: tenant tables named through
 Core (``Model.__table__``); and, in a county-scoped session, raw ``text()`` SQL, an INSERT or
@@ -15,7 +17,8 @@ UPDATE by primary key (a list of parameter rows), which ignores the county filte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from advanced_alchemy.base import BigIntAuditBase
@@ -62,6 +65,34 @@ def scope_to_county(session: AsyncSession | Session, county_id: int) -> None:
 def scope_to_all_counties(session: AsyncSession | Session) -> None:
     session.info[ALL_COUNTIES_KEY] = True
     session.info.pop(COUNTY_KEY, None)
+
+
+@contextmanager
+def county_scope(session: AsyncSession | Session, county_id: int) -> Iterator[None]:
+    """Within the block, ``session`` works for one county; the scope it had before comes back after."""
+    with _restored_scope(session):
+        scope_to_county(session, county_id)
+        yield
+
+
+@contextmanager
+def all_counties_scope(session: AsyncSession | Session) -> Iterator[None]:
+    """Within the block, ``session`` works across counties (platform jobs, and finding the county of
+    an event that names none); the scope it had before comes back after."""
+    with _restored_scope(session):
+        scope_to_all_counties(session)
+        yield
+
+
+@contextmanager
+def _restored_scope(session: AsyncSession | Session) -> Iterator[None]:
+    previous = {key: session.info[key] for key in (COUNTY_KEY, ALL_COUNTIES_KEY) if key in session.info}
+    try:
+        yield
+    finally:
+        session.info.pop(COUNTY_KEY, None)
+        session.info.pop(ALL_COUNTIES_KEY, None)
+        session.info.update(previous)
 
 
 def _tenant_tables() -> frozenset[str]:
@@ -187,11 +218,3 @@ def _stamp_new_rows(session: Session, _flush_context: object, _instances: object
         if isinstance(obj, TenantScoped) and not all_counties and obj.county_id != county_id:
             msg = f"{type(obj).__name__} changed outside its county"
             raise TenantScopeError(msg)
-
-
-def import_models() -> None:
-    """Import every domain's models so the metadata is complete (Alembic, create_all)."""
-    from storefront import jobs as _jobs  # noqa: F401
-    from storefront.catalog import models as _catalog  # noqa: F401
-    from storefront.orders import models as _orders  # noqa: F401
-    from storefront.tenancy import models as _tenancy  # noqa: F401

@@ -24,7 +24,6 @@ from storefront.i18n import (
     negotiate_language,
     ngettext,
 )
-from storefront.orders.models import status_label
 from storefront.page_cache import page_query
 from storefront.tenancy.hosts import HOST_COUNTY_KEY, origin
 
@@ -131,7 +130,6 @@ def create_environment(*, platform_origin: str = "", auto_reload: bool = True) -
         platform_origin=platform_origin,
         media_url=media_url,
         current_language=current_language.get,
-        status_label=status_label,
     )
     return env
 

@@ -15,7 +15,7 @@ from storefront.cart.service import CartError, CartService, parse_quantity, pars
 from storefront.checkout.service import settle_cart
 from storefront.db import DbSession
 from storefront.sessions import visitor_key
-from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import FormData, shop_path
 
 Cart: TypeAlias = NamedDependency[CartService]
@@ -29,8 +29,8 @@ async def provide_cart(request: Request, db_session: DbSession, county: CurrentC
 
 
 class CartController(Controller):
-    path = "/c/{county_slug:str}/cart"
-    dependencies = {"county": Provide(provide_county), "cart": Provide(provide_cart)}
+    path = "/cart"
+    dependencies = {"cart": Provide(provide_cart)}
 
     async def _cart_page(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, error: str | None = None

@@ -14,7 +14,7 @@ from litestar.response import Template
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
 from storefront.page_cache import SHARED_PAGE
-from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.tenancy.dependencies import CurrentCounty
 from storefront.tenancy.hosts import origin
 from storefront.web import canonical_url
 
@@ -35,8 +35,8 @@ async def _existing_page(products: ProductService, number: int, **filters: objec
 
 
 class ShopController(Controller):
-    path = "/c/{county_slug:str}"
-    dependencies = {"county": Provide(provide_county), "products": Provide(provide_products)}
+    path = "/"
+    dependencies = {"products": Provide(provide_products)}
 
     @get("/", name="shop:home", **SHARED_PAGE)
     async def home(

@@ -30,7 +30,7 @@ from storefront.orders.states import UNPAID_ENDS
 from storefront.orders.visits import is_my_order, remember_order
 from storefront.payments.gateway import Gateway, provide_gateway
 from storefront.sessions import visitor_key
-from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.tenancy.dependencies import CurrentCounty
 from storefront.tenancy.hosts import origin
 from storefront.web import FormData, shop_path
 
@@ -45,9 +45,8 @@ async def provide_checkout(db_session: DbSession, county: CurrentCounty, gateway
 
 
 class CheckoutController(Controller):
-    path = "/c/{county_slug:str}/checkout"
+    path = "/checkout"
     dependencies = {
-        "county": Provide(provide_county),
         "cart": Provide(provide_cart),
         "gateway": Provide(provide_gateway, sync_to_thread=False),
         "orders": Provide(provide_orders),

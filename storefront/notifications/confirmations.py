@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storefront.clock import utcnow
-from storefront.db import scope_to_all_counties
+from storefront.db import all_counties_scope
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.states import Actor, record
@@ -64,38 +64,45 @@ async def send_confirmations(
     Each is claimed before it is sent and marked sent after. A failed try keeps the claim, for
     waits that double, and after ``CONFIRMATION_TRIES`` the order is noted for the admin and left
     alone, so an address that never takes mail cannot hold up the others.
-    A platform-level job (orders of any county), so it leaves the session scoped to all counties.
+    A platform-level job: orders of any county.
     """
     now = now or utcnow()
-    scope_to_all_counties(db_session)
-    for order_id in order_ids:
-        attempt = await _claim_confirmation(db_session, order_id, now)
-        if attempt is None:
-            continue
-        order = await db_session.scalar(
-            select(Order)
-            .where(Order.id == order_id)
-            .options(selectinload(Order.lines))
-            .execution_options(populate_existing=True)
-        )
-        county = await db_session.get(County, order.county_id)
-        message = mailer.order_paid_message(order, county)
-        await db_session.commit()  # no transaction stays open while the mail server answers
-        if await mailer.send(message):
-            values: dict[str, Any] = {"confirmation_sent_at": utcnow(), "confirmation_claimed_until": None}
-        else:
-            values = {"confirmation_claimed_until": now + CONFIRMATION_CLAIM * 2 ** (attempt - 1)}
-            if attempt >= CONFIRMATION_TRIES:
-                note = f"confirmation email not sent after {attempt} tries: check the address {order.email}"
-                record(db_session, order, Actor.SWEEPER, note)
-                logger.error("gave up on the confirmation of order %s after %s tries", order.number, attempt)
-        await db_session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        await db_session.commit()
+    with all_counties_scope(db_session):
+        for order_id in order_ids:
+            attempt = await _claim_confirmation(db_session, order_id, now)
+            if attempt is None:
+                continue
+            order = await db_session.scalar(
+                select(Order)
+                .where(Order.id == order_id)
+                .options(selectinload(Order.lines))
+                .execution_options(populate_existing=True)
+            )
+            county = await db_session.get(County, order.county_id)
+            message = mailer.order_paid_message(order, county)
+            await db_session.commit()  # no transaction stays open while the mail server answers
+            if await mailer.send(message):
+                values: dict[str, Any] = {
+                    "confirmation_sent_at": utcnow(),
+                    "confirmation_claimed_until": None,
+                }
+            else:
+                values = {"confirmation_claimed_until": now + CONFIRMATION_CLAIM * 2 ** (attempt - 1)}
+                if attempt >= CONFIRMATION_TRIES:
+                    note = (
+                        f"confirmation email not sent after {attempt} tries: check the address {order.email}"
+                    )
+                    record(db_session, order, Actor.SWEEPER, note)
+                    logger.error(
+                        "gave up on the confirmation of order %s after %s tries", order.number, attempt
+                    )
+            await db_session.execute(
+                update(Order)
+                .where(Order.id == order_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            await db_session.commit()
 
 
 async def send_missed_confirmations(
@@ -106,18 +113,18 @@ async def send_missed_confirmations(
     Only those due: one given up on, or waiting for its next try, never holds up later ones.
     """
     now = now or utcnow()
-    scope_to_all_counties(db_session)
-    missed = (
-        await db_session.scalars(
-            select(Order.id)
-            .where(
-                Order.paid_at < now - CONFIRMATION_GRACE,
-                _confirmation_due(now),
-                Order.status.in_((OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)),
+    with all_counties_scope(db_session):
+        missed = (
+            await db_session.scalars(
+                select(Order.id)
+                .where(
+                    Order.paid_at < now - CONFIRMATION_GRACE,
+                    _confirmation_due(now),
+                    Order.status.in_((OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)),
+                )
+                .order_by(Order.paid_at)
+                .limit(100)
             )
-            .order_by(Order.paid_at)
-            .limit(100)
-        )
-    ).all()
+        ).all()
     await send_confirmations(db_session, mailer, missed, now)
     return len(missed)

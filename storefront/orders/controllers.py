@@ -17,7 +17,7 @@ from storefront.db import DbSession
 from storefront.i18n import gettext as _
 from storefront.orders.service import OrderService
 from storefront.orders.visits import is_my_order, remember_order
-from storefront.tenancy.dependencies import CurrentCounty, provide_county
+from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import FormData, shop_path
 
 Orders: TypeAlias = NamedDependency[OrderService]
@@ -35,8 +35,8 @@ def _is_lookup(request: Request) -> bool:
 
 
 class OrderController(Controller):
-    path = "/c/{county_slug:str}/orders"
-    dependencies = {"county": Provide(provide_county), "orders": Provide(provide_orders)}
+    path = "/orders"
+    dependencies = {"orders": Provide(provide_orders)}
     # Order numbers must not be guessable by trying contacts: few lookups per visitor address.
     middleware = [
         RateLimitConfig(

@@ -38,6 +38,10 @@ def status_label(status: str) -> str:
     return gettext(STATUS_LABELS.get(status, status))
 
 
+TEMPLATE_GLOBALS = {"status_label": status_label}
+"""What the orders domain adds to the templates (the app factory registers it)."""
+
+
 class OrderLine(Localized, TenantScoped, Base):
     """What was bought, with name and price copied at checkout so later edits don't rewrite history."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.clock import utcnow
-from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.db import all_counties_scope, county_scope
 from storefront.notifications.confirmations import send_confirmations
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderStatus, StripeEvent
@@ -47,30 +47,35 @@ class PaymentEventService:
     async def handle(self, event: PaymentEvent) -> bool:
         """Apply one event; False when it was already applied (a repeated delivery)."""
         session = self.db_session
-        scope_to_all_counties(session)  # an event names no county: find the order first
-        session.add(StripeEvent(event_id=event.id, type=event.type))
-        try:
-            await session.flush()
-        except IntegrityError:
-            await session.rollback()
-            return False
-        data = event.object
-        if event.type.startswith("checkout.session."):
-            order = await self._order_for(Order.stripe_session_id == data["id"])
-            if order is not None:
+        with all_counties_scope(session):  # an event names no county: find its order first
+            session.add(StripeEvent(event_id=event.id, type=event.type))
+            try:
+                await session.flush()
+            except IntegrityError:
+                await session.rollback()
+                return False
+            order = await self._order_of(event)
+        if order is None:
+            await self.commit()
+            return True
+        with county_scope(session, order.county_id):
+            data = event.object
+            if event.type.startswith("checkout.session."):
                 await self._apply_session_event(order, event.type, data)
-        elif event.type == "charge.refunded" and data.get("payment_intent"):
-            order = await self._order_for(Order.stripe_payment_intent == data["payment_intent"])
-            if order is not None:
-                await record_refund(self.db_session, order, int(data.get("amount_refunded") or 0), self.actor)
-        await self.commit()
+            else:
+                await record_refund(session, order, int(data.get("amount_refunded") or 0), self.actor)
+            await self.commit()
         return True
 
-    async def _order_for(self, condition: Any) -> Order | None:
-        order = await self.db_session.scalar(select(Order).where(condition))
-        if order is not None:
-            scope_to_county(self.db_session, order.county_id)
-        return order
+    async def _order_of(self, event: PaymentEvent) -> Order | None:
+        data = event.object
+        if event.type.startswith("checkout.session."):
+            condition = Order.stripe_session_id == data["id"]
+        elif event.type == "charge.refunded" and data.get("payment_intent"):
+            condition = Order.stripe_payment_intent == data["payment_intent"]
+        else:
+            return None
+        return await self.db_session.scalar(select(Order).where(condition))
 
     async def _apply_session_event(self, order: Order, event_type: str, checkout_session: Any) -> None:
         if event_type in {"checkout.session.completed", "checkout.session.async_payment_succeeded"}:

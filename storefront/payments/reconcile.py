@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.clock import utcnow
-from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.db import all_counties_scope, county_scope
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.states import Actor
@@ -30,19 +30,19 @@ async def release_expired(
     expired there and its stock released here. Returns the order numbers it settled.
     """
     now = now or utcnow()
-    scope_to_all_counties(db_session)
-    overdue = (
-        await db_session.scalars(
-            select(Order)
-            .where(
-                Order.status == OrderStatus.PENDING_PAYMENT,
-                Order.checkout_expires_at < now,
-                Order.payment_flag.is_(None),  # flagged orders wait for a person
+    with all_counties_scope(db_session):
+        overdue = (
+            await db_session.scalars(
+                select(Order)
+                .where(
+                    Order.status == OrderStatus.PENDING_PAYMENT,
+                    Order.checkout_expires_at < now,
+                    Order.payment_flag.is_(None),  # flagged orders wait for a person
+                )
+                .order_by(Order.checkout_expires_at)
+                .limit(200)
             )
-            .order_by(Order.checkout_expires_at)
-            .limit(200)
-        )
-    ).all()
+        ).all()
     events = PaymentEventService(db_session, gateway, mailer, actor=Actor.SWEEPER)
     settled = []
     for order in overdue:
@@ -53,17 +53,16 @@ async def release_expired(
         except stripe.StripeError:
             logger.warning("sweeper could not reach Stripe for order %s; next run retries", order.number)
             continue
-        scope_to_county(db_session, order.county_id)
-        if checkout_session is not None and checkout_session.status == "complete":
-            if checkout_session.payment_status != "paid":
-                continue  # a delayed payment method is still settling; its event decides
-            changed = await events.mark_paid(order, checkout_session.to_dict())
-        else:
-            changed = await holds.release_hold(
-                db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=Actor.SWEEPER
-            )
-        await events.commit()
-        scope_to_all_counties(db_session)
+        with county_scope(db_session, order.county_id):
+            if checkout_session is not None and checkout_session.status == "complete":
+                if checkout_session.payment_status != "paid":
+                    continue  # a delayed payment method is still settling; its event decides
+                changed = await events.mark_paid(order, checkout_session.to_dict())
+            else:
+                changed = await holds.release_hold(
+                    db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=Actor.SWEEPER
+                )
+            await events.commit()
         if changed:
             settled.append(order.number)
     return settled

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from storefront.db import Base, import_models
+from storefront.models import Base
 from tests.support.databases import migrate
 
 
@@ -20,7 +20,6 @@ async def empty_database_url(backend, database_pools) -> str:
 
 
 async def test_migrations_match_the_models(empty_database_url):
-    import_models()
     await asyncio.to_thread(migrate, empty_database_url)
     engine = create_async_engine(empty_database_url)
     try:
