@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
-from litestar.params import Body
 from markupsafe import Markup, escape
 
 from storefront.config import PROJECT_ROOT
@@ -34,9 +32,6 @@ if TYPE_CHECKING:
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
-
-FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-"""A submitted HTML form; every field is read and checked by the handler that takes it."""
 
 
 def shop_path(request: Request, county_slug: str, path: str = "/") -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -11,14 +12,28 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 
-from storefront.cart.service import CartError, CartService, parse_quantity, parse_variant_id
+from storefront.cart.forms import AddToCartForm, QuantityForm
+from storefront.cart.service import CartError, CartService
 from storefront.checkout.service import settle_cart
 from storefront.db import DbSession
+from storefront.forms import FormData, FormModel, SubmittedForm, read_form
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
-from storefront.web import FormData, shop_path
+from storefront.web import shop_path
 
 Cart: TypeAlias = NamedDependency[CartService]
+Form = TypeVar("Form", bound=FormModel)
+
+
+async def _refusal(form: SubmittedForm[Form], change: Callable[[Form], Awaitable[None]]) -> str | None:
+    """Make the change the form asks for; the message refusing it (the form's, else the cart's), if any."""
+    if form.data is None:
+        return form.error
+    try:
+        await change(form.data)
+    except CartError as refused:
+        return str(refused)
+    return None
 
 
 async def provide_cart(request: Request, db_session: DbSession, county: CurrentCounty) -> CartService:
@@ -57,18 +72,15 @@ class CartController(Controller):
     async def add(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, data: FormData
     ) -> Template | Redirect:
-        try:
-            await cart.add(
-                parse_variant_id(data.get("variant_id")), parse_quantity(data.get("quantity", "1"))
-            )
-        except CartError as error:
+        form = read_form(AddToCartForm, data)
+        if error := await _refusal(form, lambda added: cart.add(added.variant_id, added.quantity)):
             if request.htmx:
                 return Template(
                     "partials/cart_message.html",
-                    context={"county": county, "error": str(error)},
+                    context={"county": county, "error": error},
                     status_code=HTTP_422_UNPROCESSABLE_ENTITY,
                 )
-            return await self._cart_page(request, county, cart, error=str(error))
+            return await self._cart_page(request, county, cart, error=error)
         if request.htmx:
             count = sum(cart.quantities().values())
             return Template(
@@ -85,10 +97,9 @@ class CartController(Controller):
         variant_id: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:
-        try:
-            await cart.set_quantity(variant_id, parse_quantity(data.get("quantity")))
-        except CartError as error:
-            return await self._cart_page(request, county, cart, error=str(error))
+        form = read_form(QuantityForm, data)
+        if error := await _refusal(form, lambda changed: cart.set_quantity(variant_id, changed.quantity)):
+            return await self._cart_page(request, county, cart, error=error)
         return await self._after_change(request, county, cart)
 
     @post("/items/{variant_id:int}/delete", name="cart:remove")

@@ -7,7 +7,6 @@ database, so a price sent by a client can never reach a total.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,28 +55,6 @@ class CartView:
     @property
     def is_empty(self) -> bool:
         return not self.lines
-
-
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-VARIANT_ID = re.compile(r"[0-9]{1,18}")  # fits a BIGINT
-
-
-def parse_quantity(raw: Any) -> int:
-    """A quantity typed by a shopper: a whole number from 1 up."""
-    text = str(raw).strip() if raw is not None else ""
-    if not WHOLE_NUMBER.fullmatch(text):
-        raise CartError(_("Please enter the quantity as a whole number, such as 1 or 2."))
-    quantity = int(text)
-    if quantity < 1:
-        raise CartError(_("The quantity must be at least 1."))
-    return quantity
-
-
-def parse_variant_id(raw: Any) -> int:
-    text = str(raw).strip() if raw is not None else ""
-    if not VARIANT_ID.fullmatch(text):
-        raise CartError(_("Please choose a size first."))
-    return int(text)
 
 
 class CartService:

@@ -8,7 +8,7 @@ from typing import Annotated, TypeAlias
 import stripe
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -18,9 +18,10 @@ from storefront.cart.controllers import Cart, provide_cart
 from storefront.cart.service import CartView
 from storefront.checkout import divisions
 from storefront.checkout.cancel import cancel_checkout
-from storefront.checkout.forms import CheckoutForm, form_text
+from storefront.checkout.forms import CancelCheckoutForm, CheckoutForm
 from storefront.checkout.service import CheckoutService, OutOfStockError, PaymentUnavailableError
 from storefront.db import DbSession
+from storefront.forms import FormData, SubmittedForm, read_form
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
 from storefront.metrics.referrals import referral_of
@@ -32,7 +33,7 @@ from storefront.payments.gateway import Gateway, provide_gateway
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.tenancy.hosts import origin
-from storefront.web import FormData, shop_path
+from storefront.web import shop_path
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class CheckoutController(Controller):
         self,
         county: CurrentCounty,
         cart_view: CartView,
-        form: CheckoutForm,
+        form: SubmittedForm[CheckoutForm],
         *,
         error: str | None = None,
         status: int = 200,
@@ -82,7 +83,7 @@ class CheckoutController(Controller):
         cart_view = await cart.view()
         if cart_view.is_empty:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
-        return self._form_page(county, cart_view, CheckoutForm())
+        return self._form_page(county, cart_view, SubmittedForm())
 
     @get("/divisions", name="checkout:divisions")
     async def division_options(
@@ -104,15 +105,16 @@ class CheckoutController(Controller):
         visitor = visitor_key(request)
         if cart_view.is_empty or visitor is None:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
-        form = CheckoutForm.parse(data)
+        form = read_form(CheckoutForm, data)
         if data.get("refresh"):  # browsers without JavaScript: fill the linked choices, judge nothing yet
-            return self._form_page(county, cart_view, CheckoutForm(values=form.values))
-        if not form.is_valid:
+            return self._form_page(county, cart_view, form.without_errors())
+        if form.data is None:
             return self._form_page(county, cart_view, form, status=HTTP_400_BAD_REQUEST)
         try:
             order = await checkout.start(
                 cart_view,
-                form,
+                form.data.shipping_address,
+                email=form.data.email,
                 visitor=visitor,
                 language=current_language.get(),
                 shop_url=origin(request) + shop_path(request, county.slug, ""),
@@ -177,7 +179,10 @@ class CheckoutController(Controller):
         data: FormData,
     ) -> Redirect:
         """Cancel the pending order and give its stock back; if it was paid meanwhile, show it instead."""
-        number = form_text(data.get("order"))[:32]
+        form = read_form(CancelCheckoutForm, data)
+        if form.data is None:
+            raise ClientException(detail=form.error)
+        number = form.data.order
         found = await orders.by_number(number) if is_my_order(request, number) else None
         if found is None:
             raise NotFoundException(detail="order not found")

@@ -1,80 +1,93 @@
-"""The checkout form: validated at the edge, every error next to its field, nothing typed lost."""
+"""The checkout forms: the contact and shipping address, and cancelling a checkout.
+
+Read through :func:`storefront.forms.read_form`: every error next to its field, nothing typed lost.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from storefront.checkout import divisions
-from storefront.i18n import gettext as _
+from storefront.checkout.service import ShippingAddress
+from storefront.forms import FormModel, Text, field_error, limited, required
+from storefront.i18n import N_
+from storefront.orders.forms import OrderNumber
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 POSTAL_CODE = re.compile(r"[0-9]{6}")
-FIELDS = ("email", "recipient", "mobile", "province", "city", "district", "address", "postal_code", "note")
-LIMITS = {"email": 254, "recipient": 50, "address": 200, "note": 500}
 
 
-def form_text(value: Any) -> str:
-    """A typed value as text: trimmed, without NUL bytes (which no database column can hold)."""
-    return str(value or "").replace("\x00", "").strip()
+def _mail_address(value: str) -> str:
+    """Only addresses a mail server can take (``strict`` also limits the part before the @)."""
+    try:
+        return validate_email(value, check_deliverability=False, strict=True).normalized
+    except EmailNotValidError:
+        raise field_error(N_("This email address does not look right.")) from None
 
 
-@dataclass
-class CheckoutForm:
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    names: tuple[str, str, str] = ("", "", "")
+def _without_separators(value: str) -> str:
+    return value.replace(" ", "").replace("-", "")
+
+
+def _mobile(value: str) -> str:
+    if not MOBILE.fullmatch(value):
+        raise field_error(N_("A mobile number has 11 digits and starts with 13 to 19."))
+    return value
+
+
+def _postal_code(value: str) -> str:
+    if value and not POSTAL_CODE.fullmatch(value):
+        raise field_error(N_("A postal code has 6 digits."))
+    return value
+
+
+class CheckoutForm(FormModel):
+    """Contact email and a Chinese shipping address; divisions are codes from ``divisions``."""
+
+    email: Annotated[
+        Text, required(N_("Please enter your email address.")), limited(254), AfterValidator(_mail_address)
+    ] = ""
+    recipient: Annotated[Text, required(N_("Please enter the recipient's name.")), limited(50)] = ""
+    mobile: Annotated[
+        Text,
+        AfterValidator(_without_separators),
+        required(N_("Please enter a mobile number.")),
+        AfterValidator(_mobile),
+    ] = ""
+    province: Annotated[Text, required(N_("Please choose a province."))] = ""
+    city: Text = ""
+    district: Text = ""
+    address: Annotated[Text, required(N_("Please enter the street address.")), limited(200)] = ""
+    postal_code: Annotated[Text, AfterValidator(_postal_code)] = ""
+    note: Annotated[Text, limited(500)] = ""
+
+    @field_validator("city")
+    @classmethod
+    def _city_chosen(cls, city: str, info: ValidationInfo) -> str:
+        if "province" in info.data and not city:  # without a province, only that is asked for
+            raise field_error(N_("Please choose a city."))
+        return city
+
+    @field_validator("district")
+    @classmethod
+    def _district_of_the_city(cls, district: str, info: ValidationInfo) -> str:
+        province, city = info.data.get("province"), info.data.get("city")
+        if province and city and divisions.resolve(province, city, district) is None:
+            raise field_error(N_("Please choose a district of the chosen city."))
+        return district
 
     @property
-    def is_valid(self) -> bool:
-        return not self.errors
+    def shipping_address(self) -> ShippingAddress:
+        names = divisions.resolve(self.province, self.city, self.district)
+        assert names is not None  # checked by _district_of_the_city
+        province, city, district = names
+        typed = self.model_dump(include={"recipient", "mobile", "address", "postal_code", "note"})
+        return ShippingAddress(**typed, province=province, city=city, district=district)
 
-    @classmethod
-    def parse(cls, data: dict[str, Any]) -> CheckoutForm:
-        values = {name: form_text(data.get(name)) for name in FIELDS}
-        values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
-        form = cls(values=values)
-        form._validate()
-        return form
 
-    def _require(self, name: str, message: str) -> bool:
-        if not self.values[name]:
-            self.errors[name] = message
-            return False
-        return True
-
-    def _validate(self) -> None:
-        values = self.values
-        if self._require("email", _("Please enter your email address.")):
-            self._validate_email()
-        self._require("recipient", _("Please enter the recipient's name."))
-        if self._require("mobile", _("Please enter a mobile number.")) and not MOBILE.fullmatch(
-            values["mobile"]
-        ):
-            self.errors["mobile"] = _("A mobile number has 11 digits and starts with 13 to 19.")
-        if self._require("province", _("Please choose a province.")) and self._require(
-            "city", _("Please choose a city.")
-        ):
-            names = divisions.resolve(values["province"], values["city"], values["district"])
-            if names is None:
-                self.errors["district"] = _("Please choose a district of the chosen city.")
-            else:
-                self.names = names
-        self._require("address", _("Please enter the street address."))
-        if values["postal_code"] and not POSTAL_CODE.fullmatch(values["postal_code"]):
-            self.errors["postal_code"] = _("A postal code has 6 digits.")
-        for name, limit in LIMITS.items():
-            if len(values[name]) > limit:
-                self.errors[name] = _("Please keep this under %(limit)s characters.") % {"limit": limit}
-
-    def _validate_email(self) -> None:
-        """Only addresses a mail server can take (``strict`` also limits the part before the @)."""
-        try:
-            checked = validate_email(self.values["email"], check_deliverability=False, strict=True)
-        except EmailNotValidError:
-            self.errors["email"] = _("This email address does not look right.")
-        else:
-            self.values["email"] = checked.normalized
+class CancelCheckoutForm(FormModel):
+    order: OrderNumber = ""

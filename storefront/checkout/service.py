@@ -12,6 +12,7 @@ import datetime
 import logging
 import secrets
 import uuid
+from dataclasses import asdict, dataclass
 
 import stripe
 from sqlalchemy import Select, select
@@ -20,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.cart.service import CartService, CartView
 from storefront.checkout.cancel import cancel_checkout
-from storefront.checkout.forms import CheckoutForm
 from storefront.clock import beijing_date, utcnow
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.orders.states import Actor
@@ -55,6 +55,21 @@ def new_order_number(county: County, now: datetime.datetime) -> str:
     return f"{county.slug[:2].upper()}{beijing_date(now):%y%m%d}{suffix}"
 
 
+@dataclass(frozen=True)
+class ShippingAddress:
+    """Where an order goes, in Chinese conventions: division names, not codes; postal code optional.
+    Its fields are the order's own columns of the same names."""
+
+    recipient: str
+    mobile: str
+    province: str
+    city: str
+    district: str
+    address: str
+    postal_code: str = ""
+    note: str = ""
+
+
 class CheckoutService:
     def __init__(self, db_session: AsyncSession, county: County, gateway: PaymentGateway) -> None:
         self.db_session = db_session
@@ -64,8 +79,9 @@ class CheckoutService:
     async def start(
         self,
         cart: CartView,
-        form: CheckoutForm,
+        address: ShippingAddress,
         *,
+        email: str,
         visitor: str,
         language: str,
         shop_url: str,
@@ -73,15 +89,15 @@ class CheckoutService:
     ) -> Order:
         """The visitor's pending order with its Stripe payment page, holding the cart's stock.
 
-        ``visitor`` names the shopper's session (a hash of its id); ``shop_url`` is the shop's
-        absolute address (Stripe sends the shopper back there).
+        ``email`` is where the confirmation goes; ``visitor`` names the shopper's session (a hash of
+        its id); ``shop_url`` is the shop's absolute address (Stripe sends the shopper back there).
         """
         now = utcnow()
         if await self._close_open(visitor, now):
             return await self._opened_meanwhile(visitor)
         await self._hold_stock(cart)
         order = self._build_order(
-            cart, form, now, visitor=visitor, language=language, referral_code=referral_code
+            cart, address, now, email=email, visitor=visitor, language=language, referral_code=referral_code
         )
         self.db_session.add(order)
         try:
@@ -106,30 +122,23 @@ class CheckoutService:
     def _build_order(
         self,
         cart: CartView,
-        form: CheckoutForm,
+        address: ShippingAddress,
         now: datetime.datetime,
         *,
+        email: str,
         visitor: str,
         language: str,
         referral_code: str | None,
     ) -> Order:
         """The pending order, its lines copied from the cart at today's prices."""
-        province, city, district = form.names
         county = self.county
         return Order(
             county_id=county.id,
             number=new_order_number(county, now),
             visitor_key=visitor,
             language=language,
-            email=form.values["email"],
-            recipient=form.values["recipient"],
-            mobile=form.values["mobile"],
-            province=province,
-            city=city,
-            district=district,
-            address=form.values["address"],
-            postal_code=form.values["postal_code"],
-            note=form.values["note"],
+            email=email,
+            **asdict(address),
             currency=county.currency,
             subtotal=cart.subtotal,
             shipping_fee=cart.shipping,

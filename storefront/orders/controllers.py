@@ -12,13 +12,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
-from storefront.checkout.forms import form_text
 from storefront.db import DbSession
+from storefront.forms import FormData, read_form
 from storefront.i18n import gettext as _
+from storefront.orders.forms import OrderLookupForm
 from storefront.orders.service import OrderService
 from storefront.orders.visits import is_my_order, remember_order
 from storefront.tenancy.dependencies import CurrentCounty
-from storefront.web import FormData, shop_path
+from storefront.web import shop_path
 
 Orders: TypeAlias = NamedDependency[OrderService]
 
@@ -52,15 +53,15 @@ class OrderController(Controller):
     async def lookup(
         self, request: Request, county: CurrentCounty, orders: Orders, data: FormData
     ) -> Template | Redirect:
-        number, contact = form_text(data.get("number"))[:32], form_text(data.get("contact"))[:254]
-        order = await orders.lookup(number, contact)
+        form = read_form(OrderLookupForm, data)
+        order = await orders.lookup(form.data.number, form.data.contact) if form.data else None
         if order is None:
             return Template(
                 "shop/order_lookup.html",
                 context={
                     "county": county,
-                    "values": {"number": number, "contact": contact},
-                    "error": _("No order matches this number and email or mobile."),
+                    "values": form.values,
+                    "error": form.error or _("No order matches this number and email or mobile."),
                 },
                 status_code=HTTP_400_BAD_REQUEST,
             )

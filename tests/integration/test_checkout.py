@@ -19,6 +19,7 @@ from storefront.checkout import service as checkout_service
 from storefront.checkout.forms import CheckoutForm
 from storefront.checkout.service import CheckoutService, OutOfStockError, settle_cart
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.forms import read_form
 from storefront.notifications.confirmations import send_missed_confirmations
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
@@ -258,7 +259,7 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
         variant = await session.scalar(select(Variant).order_by(Variant.id))
         variant.stock = 10
         await session.commit()
-    form = CheckoutForm.parse({"email": "crowd@example.cn", **ADDRESS})
+    form = read_form(CheckoutForm, {"email": "crowd@example.cn", **ADDRESS}).data
     gateway = PaymentGateway(settings)
 
     async def attempt() -> bool:
@@ -268,7 +269,8 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
             try:
                 await CheckoutService(session, county, gateway).start(
                     await cart.view(),
-                    form,
+                    form.shipping_address,
+                    email=form.email,
                     visitor=uuid.uuid4().hex,  # 200 different shoppers
                     language="zh",
                     shop_url="http://testserver.local/c/raohe",
@@ -414,7 +416,7 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
         return await create(*args, **kwargs)
 
     gateway.create_checkout_session = create_slowly_once
-    form = CheckoutForm.parse({"email": "slow@example.cn", **ADDRESS})
+    form = read_form(CheckoutForm, {"email": "slow@example.cn", **ADDRESS}).data
 
     async def press(delay: float) -> Order:
         await asyncio.sleep(delay)
@@ -423,7 +425,8 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
             cart = CartService(session, {"carts": {str(county.id): {str(variants[0].id): 1}}}, county)
             return await CheckoutService(session, county, gateway).start(
                 await cart.view(),
-                form,
+                form.shipping_address,
+                email=form.email,
                 visitor="one-visitor",
                 language="zh",
                 shop_url="http://testserver.local/c/raohe",

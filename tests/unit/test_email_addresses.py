@@ -9,6 +9,7 @@ import pytest
 
 from storefront.checkout.forms import CheckoutForm
 from storefront.config import Settings
+from storefront.forms import SubmittedForm, read_form
 from storefront.i18n import current_language
 from storefront.notifications.mail import Mailer
 from storefront.web import create_environment
@@ -38,10 +39,10 @@ def test_the_error_is_in_the_shoppers_language():
     assert parse_in("zh", "x" * 65 + "@example.cn").errors == {"email": "电子邮箱格式不正确。"}
 
 
-def parse_in(language: str, email: str) -> CheckoutForm:
+def parse_in(language: str, email: str) -> SubmittedForm[CheckoutForm]:
     token = current_language.set(language)
     try:
-        return CheckoutForm.parse({"email": email, **ADDRESS})
+        return read_form(CheckoutForm, {"email": email, **ADDRESS})
     finally:
         current_language.reset(token)
 
