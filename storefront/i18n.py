@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
-from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 if TYPE_CHECKING:
@@ -78,14 +76,6 @@ def negotiate_language(request: Request) -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
-
-
-@lru_cache(maxsize=4096)
-def format_money(amount_fen: int | None, currency: str = "CNY") -> str:
-    """12.80 yuan shows as ¥12.80 in both languages."""
-    if amount_fen is None:
-        return ""
-    return format_currency(Decimal(amount_fen) / 100, currency, locale="zh_Hans_CN")
 
 
 class Localized:

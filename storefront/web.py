@@ -17,11 +17,11 @@ from storefront.config import PROJECT_ROOT
 from storefront.i18n import (
     LANGUAGE_COOKIE,
     current_language,
-    format_money,
     gettext,
     negotiate_language,
     ngettext,
 )
+from storefront.money import format_money
 from storefront.page_cache import page_query
 from storefront.tenancy.hosts import HOST_COUNTY_KEY, origin
 

@@ -17,8 +17,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
+from storefront.money import format_money
 from stripe_sandbox.api import stripe_response
-from stripe_sandbox.money import format_amount
 from stripe_sandbox.params import Form, StripeError
 from stripe_sandbox.state import Sandbox, success_url_for
 
@@ -71,12 +71,12 @@ def _page(
                 {
                     "name": item["description"],
                     "quantity": item["quantity"],
-                    "unit_amount": format_amount(item["price"]["unit_amount"], currency),
-                    "amount": format_amount(item["amount_total"], currency),
+                    "unit_amount": format_money(item["price"]["unit_amount"], currency),
+                    "amount": format_money(item["amount_total"], currency),
                 }
                 for item in sandbox.line_items[session_id]
             ],
-            "total": format_amount(session["amount_total"], currency),
+            "total": format_money(session["amount_total"], currency),
             "payment_methods": [
                 (method, PAYMENT_METHOD_LABELS[method]) for method in session["payment_method_types"]
             ],

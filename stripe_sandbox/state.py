@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 
-from stripe_sandbox.money import format_amount
+from storefront.money import format_money
 from stripe_sandbox.params import Form, StripeError, missing, no_such
 
 if TYPE_CHECKING:
@@ -462,8 +462,8 @@ class Sandbox:
             amount = remaining
         elif amount > remaining:
             raise StripeError(
-                f"Refund amount ({format_amount(amount, charge['currency'])}) is greater than "
-                f"unrefunded amount on charge ({format_amount(remaining, charge['currency'])})",
+                f"Refund amount ({format_money(amount, charge['currency'])}) is greater than "
+                f"unrefunded amount on charge ({format_money(remaining, charge['currency'])})",
                 param="amount",
                 code="amount_too_large",
             )

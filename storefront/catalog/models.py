@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from storefront.db import Base, TenantScoped
 from storefront.i18n import Localized
+from storefront.money import Fen
 
 
 class Category(Localized, TenantScoped, Base):
@@ -60,7 +61,7 @@ class Variant(Localized, TenantScoped, Base):
     label_zh: Mapped[str] = mapped_column(String(100))
     label_en: Mapped[str] = mapped_column(String(100), default="")
     sku: Mapped[str] = mapped_column(String(64))
-    price: Mapped[int] = mapped_column(Integer)
+    price: Mapped[Fen] = mapped_column(Integer)
     stock: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
 

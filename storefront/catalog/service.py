@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import Category, Producer, Product
+from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
 PAGE_SIZE = 12
@@ -155,7 +156,7 @@ def product_json_ld(product: Product, county: County, *, page_url: str, base_url
                 "@type": "Offer",
                 "sku": variant.sku,
                 "name": variant.t("label"),
-                "price": "{}.{:02d}".format(*divmod(variant.price, 100)),
+                "price": decimal_string(variant.price, county.currency),
                 "priceCurrency": county.currency,
                 "availability": "https://schema.org/InStock"
                 if variant.stock > 0

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.db import Base, TenantScoped
 from storefront.i18n import N_, Localized, gettext
+from storefront.money import Fen
 
 
 class OrderStatus(enum.StrEnum):
@@ -54,11 +55,11 @@ class OrderLine(Localized, TenantScoped, Base):
     variant_label_zh: Mapped[str] = mapped_column(String(100))
     variant_label_en: Mapped[str] = mapped_column(String(100), default="")
     sku: Mapped[str] = mapped_column(String(64))
-    unit_price: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Fen] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
 
     @property
-    def line_total(self) -> int:
+    def line_total(self) -> Fen:
         return self.unit_price * self.quantity
 
 
@@ -90,10 +91,10 @@ class Order(TenantScoped, Base):
     postal_code: Mapped[str] = mapped_column(String(6), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    subtotal: Mapped[int] = mapped_column(Integer)
-    shipping_fee: Mapped[int] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(Integer)
-    amount_refunded: Mapped[int] = mapped_column(Integer, default=0)
+    subtotal: Mapped[Fen] = mapped_column(Integer)
+    shipping_fee: Mapped[Fen] = mapped_column(Integer)
+    total: Mapped[Fen] = mapped_column(Integer)
+    amount_refunded: Mapped[Fen] = mapped_column(Integer, default=0)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     stripe_checkout_url: Mapped[str | None] = mapped_column(Text, default=None)

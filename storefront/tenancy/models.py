@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.db import Base
 from storefront.i18n import Localized
+from storefront.money import Fen
 
 
 class County(Localized, Base):
@@ -27,10 +28,10 @@ class County(Localized, Base):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    shipping_fee: Mapped[int] = mapped_column(Integer, default=1000)
-    free_shipping_threshold: Mapped[int | None] = mapped_column(Integer, default=None)
+    shipping_fee: Mapped[Fen] = mapped_column(Integer, default=1000)
+    free_shipping_threshold: Mapped[Fen | None] = mapped_column(Integer, default=None)
 
-    def shipping_for(self, subtotal: int) -> int:
+    def shipping_for(self, subtotal: Fen) -> Fen:
         """Flat shipping fee, free from the county's threshold up (amounts in fen)."""
         if self.free_shipping_threshold is not None and subtotal >= self.free_shipping_threshold:
             return 0

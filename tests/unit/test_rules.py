@@ -1,4 +1,4 @@
-"""Pure rules: quantities, addresses, shipping, money, languages, mail files."""
+"""Pure rules: quantities, addresses, shipping, languages, mail files."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from storefront.checkout import divisions
 from storefront.checkout.forms import CheckoutForm
 from storefront.config import Settings
 from storefront.forms import read_form
-from storefront.i18n import format_money
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderLine
 from storefront.tenancy.models import County
@@ -79,11 +78,6 @@ def test_shipping_is_flat_and_free_from_the_threshold(subtotal, fee):
 
 def test_without_a_threshold_shipping_is_always_charged():
     assert County(shipping_fee=800, free_shipping_threshold=None).shipping_for(10**6) == 800
-
-
-def test_money_shows_as_yuan_with_two_decimals():
-    assert format_money(1280) == "¥12.80"
-    assert format_money(123456789) == "¥1,234,567.89"
 
 
 def test_without_smtp_the_confirmation_is_written_to_var_mail(tmp_path):
