@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storefront.clock import utcnow
 from storefront.db import Base
 
 
@@ -30,7 +31,7 @@ async def take_lease(
 
     Ends the session's transaction first and commits the lease, so take it before other work.
     """
-    now = now or datetime.datetime.now(datetime.UTC)
+    now = now or utcnow()
     held_until = now + duration
     await session.commit()  # on SQLite the UPDATE then takes the write lock up front
     taken = await session.execute(

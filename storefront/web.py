@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
 from markupsafe import Markup, escape
 
+from storefront.clock import beijing_time
 from storefront.config import PROJECT_ROOT
 from storefront.i18n import (
     LANGUAGE_COOKIE,
@@ -84,14 +84,6 @@ def canonical_url(request: Request) -> str:
 @pass_context
 def _canonical_url(context: Context) -> str:
     return canonical_url(context["request"])
-
-
-BEIJING_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
-
-
-def beijing_time(moment: datetime.datetime) -> str:
-    """Times are stored in UTC and shown as China Standard Time (UTC+8, no daylight saving)."""
-    return moment.astimezone(BEIJING_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def media_url(path: str | None) -> str:

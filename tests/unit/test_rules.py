@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime
 import email
 import email.policy
 
@@ -17,7 +16,7 @@ from storefront.forms import read_form
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderLine
 from storefront.tenancy.models import County
-from storefront.web import beijing_time, create_environment
+from storefront.web import create_environment
 from tests.support.shopper import ADDRESS
 
 VALID = {"email": "wang@example.cn", **ADDRESS}
@@ -118,8 +117,3 @@ def test_without_smtp_the_confirmation_is_written_to_var_mail(tmp_path):
     body = message.get_content()
     assert "Linden honey" in body and "¥98.00" in body
     assert "https://shop.example/c/raohe/orders/RA261128ABCDEF" in body
-
-
-def test_times_are_shown_in_beijing_time():
-    moment = datetime.datetime(2026, 11, 28, 18, 42, tzinfo=datetime.UTC)
-    assert beijing_time(moment) == "2026-11-29 02:42"
