@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from storefront.catalog.models import Product, Variant
 from storefront.catalog.service import product_json_ld
-from storefront.config import PROJECT_ROOT
 from storefront.money import decimal_string, format_money
 from storefront.tenancy.models import County
+from tests.support.sources import said_outside
 
 
 @pytest.mark.parametrize(
@@ -73,8 +71,4 @@ def test_json_ld_offers_are_priced_in_yuan():
 
 
 def test_only_the_money_module_formats_amounts():
-    home = PROJECT_ROOT / "storefront" / "money.py"
-    sources = [path for path in (PROJECT_ROOT / "storefront").rglob("*.py") if path != home]
-    pattern = r"babel\.numbers|divmod\(|/ 100\b"
-    found = [f"{path.name}: {hit}" for path in sources for hit in re.findall(pattern, path.read_text("utf8"))]
-    assert found == []
+    assert said_outside("money.py", r"babel\.numbers|divmod\(|/ 100\b") == []
