@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import column, func, insert, literal_column, select, table, text, update
 
 from storefront.catalog.models import Category, Product, Variant
-from storefront.db import TenantScopeError, scope_to_all_counties, scope_to_county
+from storefront.db import (
+    TenantScopeError,
+    all_counties_scope,
+    county_scope,
+    scope_to_all_counties,
+    scope_to_county,
+)
 from tests.support.factories import make_catalog, make_county
 
 
@@ -178,3 +184,27 @@ async def test_sessions_for_all_counties_and_without_tenant_data_still_run_raw_s
         assert await session.scalar(text("SELECT count(*) FROM categories")) == 3
     async with session_maker() as session:
         assert await session.scalar(text("SELECT 1")) == 1
+
+
+async def test_a_temporary_scope_gives_the_previous_one_back_even_after_an_error(session_maker, two_counties):
+    (raohe, _), (guzhang, _) = two_counties
+
+    async def slugs(session) -> set[str]:
+        return set((await session.scalars(select(Category.slug))).all())
+
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        with county_scope(session, guzhang.id):
+            assert await slugs(session) == {"tea"}
+            with all_counties_scope(session):
+                assert await slugs(session) == {"honey", "tea"}
+            assert await slugs(session) == {"tea"}
+        assert await slugs(session) == {"honey"}
+        with pytest.raises(RuntimeError), all_counties_scope(session):
+            raise RuntimeError
+        assert await slugs(session) == {"honey"}
+    async with session_maker() as session:
+        with all_counties_scope(session):
+            assert await slugs(session) == {"honey", "tea"}
+        with pytest.raises(TenantScopeError):  # unscoped again, as before
+            await slugs(session)
