@@ -23,7 +23,7 @@ from typing import Any, TypeAlias
 
 from advanced_alchemy.base import BigIntAuditBase
 from litestar.di import NamedDependency
-from sqlalchemy import BindParameter, ForeignKey, TableClause, TextClause, event
+from sqlalchemy import BindParameter, ColumnClause, ForeignKey, TableClause, TextClause, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import (
     Mapped,
@@ -116,6 +116,10 @@ def _statement_parts(state: ORMExecuteState) -> tuple[set[str], set[str], bool]:
             if table._annotations.get("parententity") is not None:
                 through_orm.add(table.name)
 
+    def visit_column(column: ColumnClause) -> None:
+        if column._annotations.get("parententity") is not None and column.table is not None:
+            through_orm.add(column.table.name)  # e.g. a WHERE on ``OrderLine.variant_id``
+
     def visit_text(_text: TextClause) -> None:
         nonlocal raw
         raw = True
@@ -128,6 +132,7 @@ def _statement_parts(state: ORMExecuteState) -> tuple[set[str], set[str], bool]:
         {},
         {
             "table": visit_table,
+            "column": visit_column,
             "textclause": visit_text,
             "insert": visit_crud,
             "update": visit_crud,

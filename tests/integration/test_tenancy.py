@@ -208,3 +208,11 @@ async def test_a_temporary_scope_gives_the_previous_one_back_even_after_an_error
             assert await slugs(session) == {"honey", "tea"}
         with pytest.raises(TenantScopeError):  # unscoped again, as before
             await slugs(session)
+
+
+async def test_a_count_filtered_on_an_orm_column_is_scoped_not_refused(session_maker, two_counties):
+    (raohe, _), _ = two_counties
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        count = select(func.count()).select_from(Category).where(Category.slug != "")
+        assert await session.scalar(count) == 1  # Raohe's honey, not Guzhang's tea
