@@ -58,21 +58,21 @@ class CartView:
 
 
 class CartService:
-    def __init__(self, db_session: AsyncSession, session_data: dict[str, Any], county: County) -> None:
+    def __init__(self, db_session: AsyncSession, visitor_session: dict[str, Any], county: County) -> None:
         self.db_session = db_session
-        self.session_data = session_data
+        self.visitor_session = visitor_session
         self.county = county
 
     def quantities(self) -> dict[int, int]:
-        stored = self.session_data.get(SESSION_KEY, {}).get(str(self.county.id), {})
+        stored = self.visitor_session.get(SESSION_KEY, {}).get(str(self.county.id), {})
         return {int(variant_id): int(quantity) for variant_id, quantity in stored.items()}
 
     def _save(self, quantities: dict[int, int]) -> None:
-        carts = dict(self.session_data.get(SESSION_KEY, {}))
+        carts = dict(self.visitor_session.get(SESSION_KEY, {}))
         carts[str(self.county.id)] = {
             str(variant_id): quantity for variant_id, quantity in quantities.items()
         }
-        self.session_data[SESSION_KEY] = carts
+        self.visitor_session[SESSION_KEY] = carts
 
     async def _sellable_variant(self, variant_id: int) -> Variant:
         """A variant of this county's active product (tenant scoping hides other counties')."""
@@ -117,7 +117,7 @@ class CartService:
 
     def paid_through(self) -> datetime.datetime | None:
         """When the last payment already taken out of this cart was made."""
-        stored = self.session_data.get(PAID_THROUGH_KEY, {}).get(str(self.county.id))
+        stored = self.visitor_session.get(PAID_THROUGH_KEY, {}).get(str(self.county.id))
         return datetime.datetime.fromisoformat(stored) if stored else None
 
     def take_out(self, paid: dict[int, int], paid_at: datetime.datetime) -> None:
@@ -132,8 +132,8 @@ class CartService:
             else:
                 quantities.pop(variant_id, None)
         self._save(quantities)
-        self.session_data[PAID_THROUGH_KEY] = {
-            **self.session_data.get(PAID_THROUGH_KEY, {}),
+        self.visitor_session[PAID_THROUGH_KEY] = {
+            **self.visitor_session.get(PAID_THROUGH_KEY, {}),
             str(self.county.id): paid_at.isoformat(),
         }
 

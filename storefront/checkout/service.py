@@ -108,15 +108,15 @@ class CheckoutService:
         return await self._open_payment(order, visitor, shop_url, now)
 
     async def _hold_stock(self, cart: CartView) -> None:
-        session = self.db_session
+        db_session = self.db_session
         # End the read transaction so the stock UPDATE is the first statement of the write one
         # (on SQLite that takes the write lock up front instead of failing to upgrade a read lock).
-        await session.commit()
-        short = await holds.hold(session, {line.variant.id: line.quantity for line in cart.lines})
+        await db_session.commit()
+        short = await holds.hold(db_session, {line.variant.id: line.quantity for line in cart.lines})
         if short:
-            await session.rollback()
-            if self.county in session:
-                await session.refresh(self.county)  # the rollback expired it; the form is shown again
+            await db_session.rollback()
+            if self.county in db_session:
+                await db_session.refresh(self.county)  # the rollback expired it; the form is shown again
             raise OutOfStockError(short)
 
     def _build_order(
@@ -166,7 +166,7 @@ class CheckoutService:
 
     async def _open_payment(self, order: Order, visitor: str, shop_url: str, now: datetime.datetime) -> Order:
         """Open the Stripe Checkout Session of ``order``; if Stripe fails, the order is cancelled."""
-        session = self.db_session
+        db_session = self.db_session
         try:
             checkout_session = await self.gateway.create_checkout_session(
                 order,
@@ -178,21 +178,22 @@ class CheckoutService:
         except stripe.StripeError as error:
             logger.warning("checkout session for %s failed: %s", order.number, error)
             await holds.release_hold(
-                session, order, OrderStatus.CANCELLED, "payment service unavailable", actor=Actor.SHOPPER
+                db_session, order, OrderStatus.CANCELLED, "payment service unavailable", actor=Actor.SHOPPER
             )
-            await session.commit()
+            await db_session.commit()
             raise PaymentUnavailableError(str(error)) from error
         order.stripe_session_id = checkout_session.id
         order.stripe_checkout_url = checkout_session.url
         order.checkout_expires_at = datetime.datetime.fromtimestamp(checkout_session.expires_at, datetime.UTC)
-        await session.commit()
-        await session.refresh(order)
+        await db_session.commit()
+        await db_session.refresh(order)
         if order.status != OrderStatus.PENDING_PAYMENT:  # a later press cancelled it while Stripe answered
             try:
                 await self.gateway.close_session(checkout_session.id)
             except stripe.StripeError:
                 logger.warning(
-                    "could not close order %s's session; the webhook still records a payment", order.number
+                    "could not close order %s's Checkout Session; the webhook still records a payment",
+                    order.number,
                 )
             return await self._opened_meanwhile(visitor)
         return order
@@ -224,7 +225,9 @@ class CheckoutService:
             try:
                 await cancel_checkout(self.db_session, self.gateway, order)
             except stripe.StripeError:
-                logger.warning("could not close order %s's session; the sweeper releases it", order.number)
+                logger.warning(
+                    "could not close order %s's Checkout Session; the sweeper releases it", order.number
+                )
         return False
 
 

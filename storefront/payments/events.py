@@ -46,24 +46,24 @@ class PaymentEventService:
 
     async def handle(self, event: PaymentEvent) -> bool:
         """Apply one event; False when it was already applied (a repeated delivery)."""
-        session = self.db_session
-        with all_counties_scope(session):  # an event names no county: find its order first
-            session.add(StripeEvent(event_id=event.id, type=event.type))
+        db_session = self.db_session
+        with all_counties_scope(db_session):  # an event names no county: find its order first
+            db_session.add(StripeEvent(event_id=event.id, type=event.type))
             try:
-                await session.flush()
+                await db_session.flush()
             except IntegrityError:
-                await session.rollback()
+                await db_session.rollback()
                 return False
             order = await self._order_of(event)
         if order is None:
             await self.commit()
             return True
-        with county_scope(session, order.county_id):
+        with county_scope(db_session, order.county_id):
             data = event.object
             if event.type.startswith("checkout.session."):
                 await self._apply_session_event(order, event.type, data)
             else:
-                await record_refund(session, order, int(data.get("amount_refunded") or 0), self.actor)
+                await record_refund(db_session, order, int(data.get("amount_refunded") or 0), self.actor)
             await self.commit()
         return True
 
