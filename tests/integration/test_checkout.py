@@ -406,20 +406,21 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
     """Stripe is slow for the first press; the second press, past the wait, cancels that order and
     opens its own. The first press's page, when it comes, is closed, and both land on the second's."""
     county, variants = raohe
-    monkeypatch.setattr(checkout_service, "OPENING_WAIT", datetime.timedelta(seconds=0.3))
+    monkeypatch.setattr(checkout_service, "OPENING_WAIT", datetime.timedelta(seconds=0.05))
     gateway = PaymentGateway(settings)
     create = gateway.create_checkout_session
-    slow = [1.0]
+    first_order_stored, second_press_done = asyncio.Event(), asyncio.Event()
 
-    async def create_slowly_once(*args, **kwargs):
-        await asyncio.sleep(slow.pop() if slow else 0)
+    async def create_after_the_second_press(*args, **kwargs):
+        if not first_order_stored.is_set():  # the first press: Stripe answers only after the second
+            first_order_stored.set()
+            await second_press_done.wait()
         return await create(*args, **kwargs)
 
-    gateway.create_checkout_session = create_slowly_once
+    gateway.create_checkout_session = create_after_the_second_press
     form = read_form(CheckoutForm, {"email": "slow@example.cn", **ADDRESS}).data
 
-    async def press(delay: float) -> Order:
-        await asyncio.sleep(delay)
+    async def press() -> Order:
         async with session_maker() as session:
             scope_to_county(session, county.id)
             cart = CartService(session, {"carts": {str(county.id): {str(variants[0].id): 1}}}, county)
@@ -432,7 +433,15 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
                 shop_url="http://testserver.local/c/raohe",
             )
 
-    first, second = await asyncio.gather(press(0), press(0.5))
+    async def second_press() -> Order:
+        await first_order_stored.wait()
+        await asyncio.sleep(0.1)  # past the wait for a page being opened
+        try:
+            return await press()
+        finally:
+            second_press_done.set()
+
+    first, second = await asyncio.gather(press(), second_press())
     assert first.number == second.number
     assert await stock_of(session_maker, county.id, variants[0].id) == 19
     async with session_maker() as session:
