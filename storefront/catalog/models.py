@@ -63,6 +63,9 @@ class Variant(Localized, TenantScoped, Base):
     sku: Mapped[str] = mapped_column(String(64))
     price: Mapped[Fen] = mapped_column(Integer)
     stock: Mapped[int] = mapped_column(Integer, default=0)
+    """Units a shopper can still buy: on hand, less those held by checkouts awaiting payment."""
+    held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Units held by checkouts awaiting payment; ``stock + held`` is what the county has on hand."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     product: Mapped[Product] = relationship(lazy="raise", back_populates="variants")

@@ -28,6 +28,8 @@ class County(Localized, Base):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Raised by every change to what the shop shows, so cached pages of the county are not reused."""
     shipping_fee: Mapped[Fen] = mapped_column(Integer, default=1000)
     free_shipping_threshold: Mapped[Fen | None] = mapped_column(Integer, default=None)
 
