@@ -149,7 +149,7 @@ async def _create_database(server_url: str) -> None:
 
 async def _seed(database_url: str, media_dir: Path) -> None:
     try:
-        from storefront.demo.seed import seed_demo
+        from demo.seed import seed_demo
     except ImportError as error:
         raise RuntimeError(f"the demo data cannot be loaded: {error}") from error
 

@@ -32,7 +32,7 @@ from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
-from storefront.orders.sweeper import run_sweeper
+from storefront.sweeper import run_sweeper
 from storefront.page_cache import STORE_NAME as PAGE_STORE
 from storefront.page_cache import BoundedMemoryStore, PageCacheBoundary, PageStore, page_cache_config
 from storefront.payments.controllers import stripe_webhook

@@ -43,7 +43,7 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
             name="release-expired", help="Release stock held by checkouts whose Stripe session expired."
         )
         def release_expired_command(app: Litestar) -> None:
-            from storefront.orders.sweeper import sweep_once
+            from storefront.sweeper import sweep_once
 
             settled = asyncio.run(sweep_once(app))
             click.echo(

@@ -24,7 +24,7 @@ class JobLease(Base):
 
 
 async def take_lease(
-    session: AsyncSession, name: str, duration: datetime.timedelta, now: datetime.datetime | None = None
+    db_session: AsyncSession, name: str, duration: datetime.timedelta, now: datetime.datetime | None = None
 ) -> bool:
     """Hold the job ``name`` for ``duration`` unless someone holds it now; True for the one caller
     that got it, however many workers try at the same moment (SQLite and PostgreSQL alike).
@@ -33,23 +33,23 @@ async def take_lease(
     """
     now = now or utcnow()
     held_until = now + duration
-    await session.commit()  # on SQLite the UPDATE then takes the write lock up front
-    taken = await session.execute(
+    await db_session.commit()  # on SQLite the UPDATE then takes the write lock up front
+    taken = await db_session.execute(
         update(JobLease)
         .where(JobLease.name == name, JobLease.held_until <= now)
         .values(held_until=held_until)
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount == 1:
-        await session.commit()
+        await db_session.commit()
         return True
-    if await session.scalar(select(JobLease.id).where(JobLease.name == name)) is not None:
-        await session.rollback()
+    if await db_session.scalar(select(JobLease.id).where(JobLease.name == name)) is not None:
+        await db_session.rollback()
         return False  # held by another worker
-    session.add(JobLease(name=name, held_until=held_until))
+    db_session.add(JobLease(name=name, held_until=held_until))
     try:
-        await session.commit()
+        await db_session.commit()
     except IntegrityError:  # another worker took it first
-        await session.rollback()
+        await db_session.rollback()
         return False
     return True

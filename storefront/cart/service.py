@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from storefront.catalog.models import Product, Variant
 from storefront.i18n import gettext as _
+from storefront.money import Fen
 from storefront.tenancy.models import County
 
 SESSION_KEY = "carts"
@@ -34,18 +35,18 @@ class CartLine:
     quantity: int
 
     @property
-    def line_total(self) -> int:
+    def line_total(self) -> Fen:
         return self.variant.price * self.quantity
 
 
 @dataclass(frozen=True)
 class CartView:
     lines: list[CartLine]
-    subtotal: int
-    shipping: int
+    subtotal: Fen
+    shipping: Fen
 
     @property
-    def total(self) -> int:
+    def total(self) -> Fen:
         return self.subtotal + self.shipping
 
     @property

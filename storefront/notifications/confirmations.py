@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from storefront.clock import utcnow
 from storefront.db import all_counties_scope
 from storefront.notifications.mail import Mailer
-from storefront.orders.models import Order, OrderStatus
-from storefront.orders.states import Actor, record
+from storefront.orders.models import Order
+from storefront.orders.states import STILL_PAID, Actor, record
 from storefront.tenancy.models import County
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ async def send_missed_confirmations(
                 .where(
                     Order.paid_at < now - CONFIRMATION_GRACE,
                     _confirmation_due(now),
-                    Order.status.in_((OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)),
+                    Order.status.in_(STILL_PAID),
                 )
                 .order_by(Order.paid_at)
                 .limit(100)

@@ -70,8 +70,9 @@ class OrderEvent(TenantScoped, Base):
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(32), default="", server_default="")
-    """Who made the change: shopper, stripe, sweeper or admin:{id} (see orders.lifecycle)."""
+    actor: Mapped[str] = mapped_column(String(32), server_default="")
+    """Who made the change: shopper, stripe, sweeper or admin:{id} (see orders.states); required
+    for every new entry (the empty default is only for history from before actors were kept)."""
     note: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -61,6 +61,9 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, str]] = {
 UNPAID_ENDS = frozenset({OrderStatus.EXPIRED, OrderStatus.CANCELLED})
 """Where an order ends when it was never paid: its stock hold was given back."""
 
+STILL_PAID = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+"""Paid and not refunded: the shopper is owed the goods (and the confirmation)."""
+
 
 def sources(to: OrderStatus) -> frozenset[OrderStatus]:
     """The statuses an order may reach ``to`` from."""
@@ -77,7 +80,7 @@ def describe() -> str:
 
 
 async def change_status(
-    session: AsyncSession,
+    db_session: AsyncSession,
     order: Order,
     to: OrderStatus,
     *,
@@ -92,7 +95,7 @@ async def change_status(
     if not allowed or not allowed <= sources(to):
         msg = f"no move to {to} from {sorted(allowed - sources(to)) or 'nowhere'} in the order lifecycle"
         raise ValueError(msg)
-    result = await session.execute(
+    result = await db_session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status.in_(allowed))
         .values(status=to, **values)
@@ -100,15 +103,17 @@ async def change_status(
     )
     if result.rowcount != 1:
         return False
-    record(session, order, actor, note, status=to)
-    await session.flush()
-    await session.refresh(order)
+    record(db_session, order, actor, note, status=to)
+    await db_session.flush()
+    await db_session.refresh(order)
     return True
 
 
-def record(session: AsyncSession, order: Order, actor: str, note: str, *, status: str | None = None) -> None:
+def record(
+    db_session: AsyncSession, order: Order, actor: str, note: str, *, status: str | None = None
+) -> None:
     """Add an entry to the order's history: a status change, or a note at its current status."""
-    session.add(
+    db_session.add(
         OrderEvent(
             county_id=order.county_id,
             order_id=order.id,

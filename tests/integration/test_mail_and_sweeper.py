@@ -18,7 +18,7 @@ from storefront.jobs import JobLease, take_lease
 from storefront.notifications.confirmations import CONFIRMATION_TRIES, send_missed_confirmations
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent
-from storefront.orders.sweeper import SWEEP_LEASE, sweep_once
+from storefront.sweeper import SWEEP_LEASE, sweep_once
 from storefront.web import create_environment
 from tests.support.factories import make_county
 from tests.support.mailbox import Mailbox

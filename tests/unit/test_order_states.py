@@ -29,7 +29,8 @@ async def test_a_move_the_table_does_not_allow_is_refused_before_touching_the_da
 
 
 def _status_writes(tree: ast.AST) -> list[int]:
-    """Lines that set an order's status: ``x.status = ...`` or ``.values(status=...)``."""
+    """Lines that set an order's status: ``x.status = ...``, ``.values(status=...)`` or
+    ``.values({"status": ...})``, or ``Order(status=...)``."""
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
@@ -39,11 +40,19 @@ def _status_writes(tree: ast.AST) -> list[int]:
                 for target in targets
                 if isinstance(target, ast.Attribute) and target.attr == "status"
             ]
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"values", "update"}
-            and any(keyword.arg == "status" for keyword in node.keywords)
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        keywords = {keyword.arg for keyword in node.keywords}
+        dict_keys = {
+            key.value
+            for argument in node.args
+            if isinstance(argument, ast.Dict)
+            for key in argument.keys
+            if isinstance(key, ast.Constant)
+        }
+        if (name in {"values", "update"} and "status" in keywords | dict_keys) or (
+            name == "Order" and "status" in keywords
         ):
             lines.append(node.lineno)
     return lines

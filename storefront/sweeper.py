@@ -26,16 +26,16 @@ SWEEP_LEASE = "sweeper"
 
 async def sweep_once(app: Litestar) -> list[str]:
     """Settle checkouts whose expiry event was lost, and retry confirmations that could not be sent."""
-    async with app.state.db_config.get_session() as session:
-        settled = await release_expired(session, app.state.payments, app.state.mailer)
-        await send_missed_confirmations(session, app.state.mailer)
+    async with app.state.db_config.get_session() as db_session:
+        settled = await release_expired(db_session, app.state.payments, app.state.mailer)
+        await send_missed_confirmations(db_session, app.state.mailer)
         return settled
 
 
 async def _take_turn(app: Litestar, seconds: int) -> bool:
     """True in the one worker that sweeps this time."""
-    async with app.state.db_config.get_session() as session:
-        return await take_lease(session, SWEEP_LEASE, datetime.timedelta(seconds=seconds))
+    async with app.state.db_config.get_session() as db_session:
+        return await take_lease(db_session, SWEEP_LEASE, datetime.timedelta(seconds=seconds))
 
 
 async def _sweep_forever(app: Litestar) -> None:
