@@ -112,9 +112,12 @@ class PaymentEventService:
                 expected=(OrderStatus.PENDING_PAYMENT,),
                 **values,
             )
+            if paid:  # the units its checkout held are sold
+                await holds.sell(self.db_session, order.id)
         elif order.status in UNPAID_ENDS:
             # The hold was already given back (cancel, lost event): take the stock again if it is there.
-            if await holds.hold(self.db_session, await holds.lines_of(self.db_session, order.id)):
+            quantities = await holds.lines_of(self.db_session, order.id)
+            if await holds.hold(self.db_session, quantities):
                 await self._flag(
                     order, "paid after its stock hold was released and the stock is gone: refund or restock"
                 )
@@ -128,8 +131,10 @@ class PaymentEventService:
                 expected=UNPAID_ENDS,
                 **values,
             )
-            if not paid:  # another delivery settled it meanwhile: give back what was just taken
-                await holds.release(self.db_session, order.id)
+            if paid:  # and sold at once, like a hold that is paid
+                await holds.sell_held(self.db_session, quantities)
+            else:  # another delivery settled it meanwhile: give back what was just taken
+                await holds.put_back(self.db_session, quantities)
         if paid:
             self._newly_paid.append(order.id)
         return paid
