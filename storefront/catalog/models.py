@@ -65,10 +65,15 @@ class Variant(Localized, TenantScoped, Base):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     """Units a shopper can still buy: on hand, less those held by checkouts awaiting payment."""
     held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    """Units held by checkouts awaiting payment; ``stock + held`` is what the county has on hand."""
+    """Units held by checkouts awaiting payment (never negative); ``stock + held`` is on hand."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     product: Mapped[Product] = relationship(lazy="raise", back_populates="variants")
+
+    @property
+    def on_hand(self) -> int:
+        """What the county has on hand: available plus held (admins edit it, storefront.stock.service)."""
+        return (self.stock or 0) + (self.held or 0)
 
 
 class ProductImage(TenantScoped, Base):
