@@ -14,7 +14,6 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_E
 
 from storefront.cart.forms import AddToCartForm, QuantityForm
 from storefront.cart.service import CartError, CartService
-from storefront.checkout.service import settle_cart
 from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, SubmittedForm, read_form
 from storefront.sessions import visitor_key
@@ -39,7 +38,7 @@ async def _refusal(form: SubmittedForm[Form], change: Callable[[Form], Awaitable
 async def provide_cart(request: Request, db_session: DbSession, county: CurrentCounty) -> CartService:
     """The visitor's cart in this county, without what they have paid for since they last came."""
     cart = CartService(db_session, request.session, county)
-    await settle_cart(db_session, cart, visitor_key(request))
+    await cart.take_out_paid(visitor_key(request))
     return cart
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.orm import joinedload
 from storefront.catalog.models import Product, Variant
 from storefront.i18n import gettext as _
 from storefront.money import Fen
+from storefront.orders.models import Order
+from storefront.stock.holds import lines_of
 from storefront.tenancy.models import County
 
 SESSION_KEY = "carts"
@@ -137,6 +139,19 @@ class CartService:
             **self.visitor_session.get(PAID_THROUGH_KEY, {}),
             str(self.county.id): paid_at.isoformat(),
         }
+
+    async def take_out_paid(self, visitor: str | None) -> None:
+        """Take what this visitor has paid for out of the cart: exactly the paid lines, once per
+        payment, on their first request after it, even if they never saw the return page."""
+        if visitor is None:
+            return
+        query = select(Order.id, Order.paid_at).where(
+            Order.visitor_key == visitor, Order.paid_at.is_not(None)
+        )
+        if (since := self.paid_through()) is not None:
+            query = query.where(Order.paid_at > since)
+        for order_id, paid_at in (await self.db_session.execute(query.order_by(Order.paid_at))).all():
+            self.take_out(await lines_of(self.db_session, order_id), paid_at)
 
     async def view(self) -> CartView:
         """The cart priced from the database; lines whose product went away are left out."""

@@ -15,7 +15,7 @@ async def cancel_checkout(db_session: AsyncSession, gateway: PaymentGateway, ord
     paid after all (the webhook fulfils it). Raises ``stripe.StripeError`` when Stripe cannot be
     reached, leaving the order as it was."""
     if order.status == OrderStatus.PENDING_PAYMENT and order.stripe_session_id:
-        checkout_session = await gateway.close_session(order.stripe_session_id)
+        checkout_session = await gateway.close_checkout_session(order.stripe_session_id)
         if checkout_session.status == "complete":
             return False
     await release_hold(db_session, order, OrderStatus.CANCELLED, "cancelled by shopper", actor=Actor.SHOPPER)

@@ -19,7 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storefront.cart.service import CartService, CartView
+from storefront.cart.service import CartView
 from storefront.checkout.cancel import cancel_checkout
 from storefront.clock import beijing_date, utcnow
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -189,7 +189,7 @@ class CheckoutService:
         await db_session.refresh(order)
         if order.status != OrderStatus.PENDING_PAYMENT:  # a later press cancelled it while Stripe answered
             try:
-                await self.gateway.close_session(checkout_session.id)
+                await self.gateway.close_checkout_session(checkout_session.id)
             except stripe.StripeError:
                 logger.warning(
                     "could not close order %s's Checkout Session; the webhook still records a payment",
@@ -229,15 +229,3 @@ class CheckoutService:
                     "could not close order %s's Checkout Session; the sweeper releases it", order.number
                 )
         return False
-
-
-async def settle_cart(db_session: AsyncSession, cart: CartService, visitor: str | None) -> None:
-    """Take what this visitor has paid for out of their cart: exactly the paid lines, once per
-    payment, on their first visit after it, even if they never saw the return page."""
-    if visitor is None:
-        return
-    query = select(Order.id, Order.paid_at).where(Order.visitor_key == visitor, Order.paid_at.is_not(None))
-    if (since := cart.paid_through()) is not None:
-        query = query.where(Order.paid_at > since)
-    for order_id, paid_at in (await db_session.execute(query.order_by(Order.paid_at))).all():
-        cart.take_out(await holds.lines_of(db_session, order_id), paid_at)

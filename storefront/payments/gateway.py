@@ -147,21 +147,21 @@ class PaymentGateway:
             params=params, options={"idempotency_key": order.idempotency_key}
         )
 
-    async def retrieve_session(self, session_id: str) -> stripe.checkout.Session:
+    async def retrieve_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return await self.client.v1.checkout.sessions.retrieve_async(session_id)
 
-    async def close_session(self, session_id: str) -> stripe.checkout.Session:
+    async def close_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         """Make sure the session can no longer be paid; returns its final state.
 
         A session paid a moment before comes back ``complete``: the caller must then fulfil
         the order rather than release it.
         """
-        checkout = await self.retrieve_session(session_id)
+        checkout = await self.retrieve_checkout_session(session_id)
         if checkout.status == "open":
             try:
                 checkout = await self.client.v1.checkout.sessions.expire_async(session_id)
             except stripe.InvalidRequestError:
-                checkout = await self.retrieve_session(session_id)  # completed or expired meanwhile
+                checkout = await self.retrieve_checkout_session(session_id)  # completed or expired meanwhile
         return checkout
 
     def verify_event(self, payload: bytes, signature: str | None) -> PaymentEvent:

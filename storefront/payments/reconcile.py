@@ -48,7 +48,9 @@ async def release_expired(
     for order in overdue:
         try:
             checkout_session = (
-                await gateway.close_session(order.stripe_session_id) if order.stripe_session_id else None
+                await gateway.close_checkout_session(order.stripe_session_id)
+                if order.stripe_session_id
+                else None
             )
         except stripe.StripeError:
             logger.warning("sweeper could not reach Stripe for order %s; next run retries", order.number)

@@ -17,7 +17,7 @@ from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
 from storefront.checkout import service as checkout_service
 from storefront.checkout.forms import CheckoutForm
-from storefront.checkout.service import CheckoutService, OutOfStockError, settle_cart
+from storefront.checkout.service import CheckoutService, OutOfStockError
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.forms import read_form
 from storefront.notifications.confirmations import send_missed_confirmations
@@ -91,7 +91,7 @@ async def test_a_paid_checkout_holds_stock_pays_and_sends_one_email(
     session_id = session_id_of(redirect)
     assert redirect.headers["location"].startswith(stripe_sandbox)
     assert await stock_of(session_maker, county.id, jar.id) == 18  # held at checkout
-    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    checkout = await PaymentGateway(settings).retrieve_checkout_session(session_id)
     assert checkout.amount_total == 2 * 6800 + 3880 + 1000
     assert checkout.currency == "cny"
 
@@ -176,7 +176,7 @@ async def test_the_sweeper_releases_holds_whose_expiry_event_never_came(
     assert len(settled) == 1
     assert await stock_of(session_maker, county.id, variants[0].id) == 20
     assert (await order_by_number(session_maker, settled[0])).status == "expired"
-    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    checkout = await PaymentGateway(settings).retrieve_checkout_session(session_id)
     assert checkout.status == "expired"  # it can no longer be paid
 
 
@@ -240,7 +240,7 @@ async def test_prices_totals_and_counties_sent_by_the_client_are_ignored(
         unique_email(), total="1", subtotal="1", price="1", shipping_fee="0", county="guzhang", currency="usd"
     )
     session_id = session_id_of(redirect)
-    checkout = await PaymentGateway(settings).retrieve_session(session_id)
+    checkout = await PaymentGateway(settings).retrieve_checkout_session(session_id)
     assert checkout.amount_total == 6800 + 1000 and checkout.currency == "cny"
     assert checkout.metadata["county"] == "raohe"
     async with session_maker() as session:
@@ -372,7 +372,7 @@ async def test_a_cancel_racing_the_expiry_event_still_says_nothing_was_charged(
     session_id = await start_checkout(client, variants[0].id, 1)
     cancelled = await press(stripe_sandbox, session_id, "cancel")
     number = order_number_of(cancelled.headers["location"])
-    gateway_expired = await PaymentGateway(client.app.state.settings).close_session(session_id)
+    gateway_expired = await PaymentGateway(client.app.state.settings).close_checkout_session(session_id)
     assert gateway_expired.status == "expired"
     [expired] = stripe_events.wait_for("checkout.session.expired", object_id=session_id)
     await deliver(client, expired)  # the expiry event arrives before the shopper's press
@@ -448,7 +448,7 @@ async def test_a_press_whose_payment_page_came_too_late_leaves_nothing_payable_o
         scope_to_county(session, county.id)
         orders = (await session.scalars(select(Order).order_by(Order.id))).all()
     assert [order.status for order in orders] == ["cancelled", "pending_payment"]
-    assert (await gateway.retrieve_session(orders[0].stripe_session_id)).status == "expired"
+    assert (await gateway.retrieve_checkout_session(orders[0].stripe_session_id)).status == "expired"
 
 
 async def test_the_cart_loses_exactly_what_was_paid_for_even_if_the_tab_was_closed(
@@ -491,9 +491,9 @@ async def test_a_session_saved_by_an_overlapping_request_loses_the_paid_lines_ag
         before_payment = {"carts": {str(county.id): {str(variants[0].id): 5}}}  # 3 paid + 2 added since
         for _ in range(2):  # the overlapping request's copy, saved last, then a later request
             cart = CartService(session, before_payment, county)
-            await settle_cart(session, cart, visitor)
+            await cart.take_out_paid(visitor)
             assert cart.quantities() == {variants[0].id: 2}
-            await settle_cart(session, cart, visitor)
+            await cart.take_out_paid(visitor)
             assert cart.quantities() == {variants[0].id: 2}  # and never twice
             before_payment = {"carts": {str(county.id): {str(variants[0].id): 5}}}
 
@@ -507,8 +507,10 @@ async def test_paying_twice_holds_the_stock_once(client, raohe, session_maker, s
     assert first != second
     assert await stock_of(session_maker, county.id, variants[0].id) == 17
     gateway = PaymentGateway(settings)
-    assert (await gateway.retrieve_session(first)).status == "expired"  # the first can no longer be paid
-    assert (await gateway.retrieve_session(second)).status == "open"
+    assert (
+        await gateway.retrieve_checkout_session(first)
+    ).status == "expired"  # the first can no longer be paid
+    assert (await gateway.retrieve_checkout_session(second)).status == "open"
 
 
 async def test_a_confirmation_that_could_not_be_sent_is_sent_later_once(

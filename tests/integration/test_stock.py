@@ -234,7 +234,7 @@ async def test_every_end_of_a_checkout_leaves_nothing_held(
     elif ending == "cancelled":
         await shopper.post("/checkout/cancel", {"order": order.number})
     elif ending == "payment failed":
-        checkout = (await PaymentGateway(settings).retrieve_session(session_id)).to_dict()
+        checkout = (await PaymentGateway(settings).retrieve_checkout_session(session_id)).to_dict()
         body, headers = signed_event(checkout, "checkout.session.async_payment_failed", stripe_events.secret)
         await client.post("/stripe/webhook", content=body, headers=headers)
     elif ending in {"swept", "swept paid"}:
@@ -247,7 +247,7 @@ async def test_every_end_of_a_checkout_leaves_nothing_held(
     else:  # cancelled, then Stripe reports a payment after all
         await shopper.post("/checkout/cancel", {"order": order.number})
         assert await levels(session_maker, county.id, jar.id) == (20, 0)
-        checkout = (await PaymentGateway(settings).retrieve_session(session_id)).to_dict()
+        checkout = (await PaymentGateway(settings).retrieve_checkout_session(session_id)).to_dict()
         paid = {"status": "complete", "payment_status": "paid", "payment_intent": "pi_late"}
         for _ in range(2 if ending == "paid late twice" else 1):
             body, headers = signed_event(checkout, "checkout.session.completed", stripe_events.secret, **paid)

@@ -231,7 +231,7 @@ async def test_a_payment_after_cancel_takes_the_stock_again_all_or_nothing(
             (await session.get(Variant, second.id)).stock = value
             await session.commit()
 
-    checkout = (await PaymentGateway(settings).retrieve_session(session_id)).to_dict()
+    checkout = (await PaymentGateway(settings).retrieve_checkout_session(session_id)).to_dict()
     paid_late = {"status": "complete", "payment_status": "paid", "payment_intent": "pi_late"}
     await set_second_stock(0)
     late = event_about(checkout, "checkout.session.completed", **paid_late)
