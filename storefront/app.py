@@ -32,16 +32,23 @@ from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
-from storefront.sweeper import run_sweeper
 from storefront.page_cache import STORE_NAME as PAGE_STORE
-from storefront.page_cache import BoundedMemoryStore, PageCacheBoundary, PageStore, page_cache_config
+from storefront.page_cache import (
+    BoundedMemoryStore,
+    PageCacheBoundary,
+    PageStore,
+    page_cache_config,
+    publish_after_commit,
+)
 from storefront.payments.controllers import stripe_webhook
 from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
 from storefront.shop import county_shop
+from storefront.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
+from storefront.tenancy.service import VERSIONS_STORE
 from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment
 
 if TYPE_CHECKING:
@@ -106,12 +113,14 @@ def _stores(settings: Settings) -> dict[str, Store]:
         stores = {
             "sessions": redis.with_namespace("sessions"),
             PAGE_STORE: redis.with_namespace("pages"),  # every page is stored with an expiry
+            VERSIONS_STORE: redis.with_namespace("content_versions"),  # one key a county, kept
             "rate_limit": redis.with_namespace("rate_limit"),
         }
     else:
         stores = {
             "sessions": FileStore(settings.session_dir, create_directories=True),
             PAGE_STORE: BoundedMemoryStore(),
+            VERSIONS_STORE: MemoryStore(),  # one entry a county that changed
             "rate_limit": MemoryStore(),
         }
     if settings.page_cache_seconds > 0:
@@ -126,7 +135,7 @@ def _connect_args(settings: Settings) -> dict[str, object]:
 
 def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """The database settings shared by the app, the CLI and the migrations."""
-    return SQLAlchemyAsyncConfig(
+    config = SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         before_send_handler="autocommit",
         set_default_exception_handler=False,  # database failures are our 500 page, not a 409
@@ -140,6 +149,9 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             version_table_name="alembic_versions",
         ),
     )
+    # Saves that bumped a county's content version renew its cached pages once committed.
+    config.before_send_handler = publish_after_commit(config.before_send_handler, config.session_scope_key)
+    return config
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -12,6 +12,13 @@ the next (DESIGN section 2a):
   and pages build their links from those same parameters, so ``?ref=`` or ``?junk=`` can neither
   reach a cached page nor multiply its entries.
 
+An admin's save shows on the next request, not after ``PAGE_CACHE_SECONDS``: the key also holds
+the content version of the page's county (of the platform for the directory), read from the
+``content_versions`` store (memory, or Redis shared by the workers) before the cache is asked, so a
+cached page still costs no database query. A save bumps the version in its transaction and the
+new token is written once it commits (:func:`publish_after_commit`; see
+``storefront.tenancy.service``).
+
 When an entry lapses under load, the first request renders it and the others keep getting the
 stale copy (or wait for a first render) instead of all rendering at once.
 """
@@ -27,6 +34,7 @@ from time import monotonic, time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.middleware import ASGIMiddleware
@@ -37,14 +45,23 @@ from msgspec.msgpack import decode
 
 from storefront.i18n import negotiate_language
 from storefront.tenancy.hosts import origin
+from storefront.tenancy.service import (
+    PLATFORM_VERSION,
+    VERSIONS_STORE,
+    county_version,
+    current_version,
+    publish_content_changes,
+)
 
 if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
-    from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+    from litestar.types import ASGIApp, BeforeMessageSendHookHandler, HTTPScope, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
 STORE_NAME = "response_cache"
+VERSION_KEY = "content_version"
+"""Where the content version a page is cached under is kept in the request's scope state."""
 RENDER_WAIT_SECONDS = 5.0
 MAX_MEMORY_ENTRIES = 1000
 """Pages kept per process without Redis (a page is 10-60 KB); the least recently stored go first."""
@@ -80,24 +97,34 @@ def _plain(value: str) -> str:
 
 def page_cache_key(request: Request) -> str:
     """Cached pages differ by the host's origin (links are host-relative on a county's own host),
-    path, the parameters the page reads, and language."""
+    path, the parameters the page reads, language, and the content version they were rendered at."""
     return (
         f"{origin(request)}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
+        f"@{request.scope['state'].get(VERSION_KEY, '')}"
     )
 
 
 class PageCacheBoundary(ASGIMiddleware):
-    """Hands the middleware outside it a copy of each cached route's response start.
+    """Reads the content version of each cached route's page, and hands the middleware outside it a
+    copy of the route's response start.
 
-    Litestar's response cache keeps the start message it passed on and encodes it once the body
-    is done; outer middleware add their ``Set-Cookie`` to that same message in place. Must be the
-    last (innermost) middleware of the app.
+    The version (the county's, or the platform's for the directory) is read from the store once,
+    before the cache is asked, and kept in the scope: the page is looked up and stored under the
+    version it was rendered at, even if a save lands meanwhile. Litestar's response cache keeps
+    the start message it passed on and encodes it once the body is done; outer middleware add
+    their ``Set-Cookie`` to that same message in place. Must be the last (innermost) middleware of
+    the app.
     """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if not scope["route_handler"].cache:
             await next_app(scope, receive, send)
             return
+        stores = scope["litestar_app"].stores
+        if isinstance(stores.get(STORE_NAME), PageStore):
+            slug = scope["path_params"].get("county_slug")
+            key = county_version(slug) if slug is not None else PLATFORM_VERSION
+            scope["state"][VERSION_KEY] = await current_version(stores.get(VERSIONS_STORE), key)
 
         async def send_copy(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -200,6 +227,22 @@ class PageStore(Store):
 
     async def expires_in(self, key: str) -> int | None:
         return await self.store.expires_in(key)
+
+
+def publish_after_commit(
+    handler: BeforeMessageSendHookHandler, session_scope_key: str
+) -> BeforeMessageSendHookHandler:
+    """The database's before-send ``handler`` (which commits or rolls back the request's session as
+    the response starts), followed by publishing the content versions the request's commits
+    bumped: before the response goes out, so the next request, on any worker, renders the change."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        session = get_aa_scope_state(scope, session_scope_key)  # gone once the handler closed it
+        await handler(message, scope)
+        if session is not None and message["type"] == "http.response.start":
+            await publish_content_changes(scope["litestar_app"].stores.get(VERSIONS_STORE), session)
+
+    return before_send
 
 
 def page_cache_config(seconds: int) -> ResponseCacheConfig:
