@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def bind_host_lookup(app: Litestar) -> None:
         county_hosts.session_maker = db_config.create_session_maker()
+        county_hosts.versions = app.stores.get(VERSIONS_STORE)
 
     app = StorefrontApp(
         route_handlers=[

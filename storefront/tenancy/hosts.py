@@ -6,7 +6,9 @@ subdomains ``{slug}.{STOREFRONT_BASE_DOMAIN}``, custom domains stored on a count
 
 A county's host is rewritten to the ``/c/{county}`` paths before Litestar routes the request, so
 every shop route exists once; the county is remembered in the scope so links on that host stay
-host-relative. Each request also gets the absolute origin of the host it was made on, built from
+host-relative. Custom domains are read from the database again when the platform's content
+version changes (a save of a county's domain shows at once), and at least every ``ttl`` seconds.
+Each request also gets the absolute origin of the host it was made on, built from
 configuration (scheme and port of ``PUBLIC_URL``), never from the request.
 """
 
@@ -17,12 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from storefront.tenancy.service import CountyService
+from storefront.tenancy.service import PLATFORM_VERSION, CountyService, current_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from litestar.connection import ASGIConnection
+    from litestar.stores.base import Store
     from litestar.types import Scope
 
 HOST_COUNTY_KEY = "host_county"
@@ -53,6 +56,7 @@ class CountyHosts:
         *,
         allow_loopback: bool = False,
         session_maker: Callable[[], object] | None = None,
+        versions: Store | None = None,
         ttl: float = 30.0,
     ) -> None:
         self.base_domain = base_domain.lower().strip(".")
@@ -63,15 +67,21 @@ class CountyHosts:
         self._port = f":{public.port}" if public.port else ""
         self.allow_loopback = allow_loopback
         self.session_maker = session_maker
+        self.versions = versions
         self.ttl = ttl
         self._custom: dict[str, str] = {}
         self._loaded_at = float("-inf")
+        self._loaded_version: str | None = None
 
     async def _custom_domains(self) -> dict[str, str]:
-        if self.session_maker is not None and time.monotonic() - self._loaded_at > self.ttl:
+        if self.session_maker is None:
+            return self._custom
+        version = None if self.versions is None else await current_version(self.versions, PLATFORM_VERSION)
+        if version != self._loaded_version or time.monotonic() - self._loaded_at > self.ttl:
             async with self.session_maker() as session:
                 self._custom = await CountyService(session=session).custom_domains()
             self._loaded_at = time.monotonic()
+            self._loaded_version = version  # read before the domains: a save meanwhile reloads again
         return self._custom
 
     def _origin(self, host: str) -> str:
