@@ -14,10 +14,16 @@ ROOT := $(shell id -u)
 
 .PHONY: run test install migrate seed uv system-deps bench messages
 
+# The demo admin accounts of demo/admins.toml (created by `seed` outside production).
+ADMIN_LOGINS := echo "Admin: http://127.0.0.1:$(PORT)/admin/login"; \
+	echo "  platform admin: platform-admin@example.com / platform-demo-2026 (set up two-factor with an authenticator app at the first log-in)"; \
+	echo "  Raohe county admin: raohe-admin@example.com / raohe-demo-2026"
+
 # Without STRIPE_SECRET_KEY, payments go to the project's local Stripe sandbox, started alongside.
 run: install migrate seed
 	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
 	  echo "Open http://127.0.0.1:$(PORT)"; \
+	  if [ "$$STOREFRONT_ENV" != production ]; then $(ADMIN_LOGINS); fi; \
 	  exec $(UV) run storefront run --host 127.0.0.1 --port $(PORT); \
 	fi; \
 	echo "No STRIPE_SECRET_KEY: payments go to the local Stripe sandbox on http://127.0.0.1:$(SANDBOX_PORT)"; \
@@ -25,6 +31,7 @@ run: install migrate seed
 	  --webhook-url http://127.0.0.1:$(PORT)/stripe/webhook --webhook-secret $(SANDBOX_WEBHOOK_SECRET) & \
 	sandbox=$$!; trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	echo "Open http://127.0.0.1:$(PORT)"; \
+	if [ "$$STOREFRONT_ENV" != production ]; then $(ADMIN_LOGINS); fi; \
 	STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) STRIPE_WEBHOOK_SECRET=$(SANDBOX_WEBHOOK_SECRET) \
 	  $(UV) run storefront run --host 127.0.0.1 --port $(PORT)
 

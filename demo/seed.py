@@ -7,31 +7,54 @@ county that already exists is left alone, so running the seed again creates noth
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from demo import images
 from demo.content import CountyContent, load_counties
+from storefront.accounts.service import AccountService
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sqlalchemy.ext.asyncio import AsyncSession
 
 # Keys of a product entry that are not Product columns (see demo.content).
 _PRODUCT_EXTRAS = {"category", "producer", "motif", "images", "variants"}
 
 
-async def seed_demo(session: AsyncSession, media_dir: Path) -> bool:
+ADMINS_FILE = Path(__file__).resolve().parent / "admins.toml"
+
+
+class DemoAdmin(BaseModel):
+    """An entry of ``demo/admins.toml``: a platform admin, or the admin of one demo county."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: str
+    password: str
+    county: str | None = None
+    platform: bool = False
+
+
+def load_demo_admins(path: Path = ADMINS_FILE) -> list[DemoAdmin]:
+    with path.open("rb") as file:
+        return [DemoAdmin.model_validate(entry) for entry in tomllib.load(file).get("admins", [])]
+
+
+async def seed_demo(session: AsyncSession, media_dir: Path, *, admins: bool = False) -> bool:
     """Create the demo counties that don't exist yet and commit; True if anything was created.
 
     Every county file is read and checked first, so a broken file changes nothing
     (:class:`demo.content.DemoContentError`). Pictures are written under ``media_dir`` and stored
-    as paths relative to it. The session is left scoped to all counties.
+    as paths relative to it. With ``admins`` (never in production: the passwords are public), the
+    demo admin accounts of ``demo/admins.toml`` that don't exist yet are created too. The session
+    is left scoped to all counties.
     """
     counties = load_counties()
     scope_to_all_counties(session)
@@ -40,8 +63,28 @@ async def seed_demo(session: AsyncSession, media_dir: Path) -> bool:
     for content in missing:
         await _seed_county(session, content, media_dir)
         scope_to_all_counties(session)
+    created_admins = await seed_demo_admins(session) if admins else 0
     await session.commit()
-    return bool(missing)
+    return bool(missing) or bool(created_admins)
+
+
+async def seed_demo_admins(session: AsyncSession) -> int:
+    """The demo admins whose email is not taken yet; they keep their known password (no change
+    forced at first log-in); how many were created. Not committed here."""
+    accounts = AccountService(session)
+    created = 0
+    for admin in load_demo_admins():
+        if await accounts.by_email(admin.email) is None:
+            await accounts.create(
+                email=admin.email,
+                password=admin.password,
+                county_slug=admin.county,
+                platform=admin.platform,
+                must_change_password=False,
+                client_address="seed-demo",
+            )
+            created += 1
+    return created
 
 
 async def _seed_county(session: AsyncSession, content: CountyContent, media_dir: Path) -> None:

@@ -26,6 +26,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from storefront import models as _all_models  # noqa: F401  (the whole schema is known before any query)
+from storefront.admin.router import admin_router
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.i18n import current_language, negotiate_language
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             DirectoryController,
             county_shop,
+            admin_router(),
             stripe_webhook,
             health,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),

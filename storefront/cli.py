@@ -28,9 +28,12 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
                 click.echo(message, err=True)
                 raise SystemExit(1) from None
 
+            settings = app.state.settings
+
             async def run() -> bool:
                 async with app.state.db_config.get_session() as session:
-                    return await seed_demo(session, app.state.settings.media_dir)
+                    # Demo admins have published passwords: never in production.
+                    return await seed_demo(session, settings.media_dir, admins=not settings.is_production)
 
             try:
                 created = asyncio.run(run())
@@ -38,6 +41,46 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
                 click.echo(f"seed-demo: {error}", err=True)
                 raise SystemExit(1) from None
             click.echo("demo data loaded" if created else "demo data already present")
+
+        @cli.command(name="create-admin", help="Create an admin account for one county or for the platform.")
+        @click.option("--email", required=True, help="The admin's email address (their sign-in name).")
+        @click.option("--password", required=True, help="At least 10 characters, not easy to guess.")
+        @click.option("--county", "county_slug", default=None, help="The slug of the county they run.")
+        @click.option("--platform", is_flag=True, help="A platform admin, acting across counties.")
+        @click.option(
+            "--must-change-password",
+            is_flag=True,
+            help="Make them choose their own password at first sign-in (an account made for someone else).",
+        )
+        def create_admin_command(
+            app: Litestar,
+            email: str,
+            password: str,
+            county_slug: str | None,
+            platform: bool,
+            must_change_password: bool,
+        ) -> None:
+            from storefront.accounts.service import AccountError, AccountService
+
+            async def run() -> str:
+                async with app.state.db_config.get_session() as session:
+                    user = await AccountService(session).create(
+                        email=email,
+                        password=password,
+                        county_slug=county_slug,
+                        platform=platform,
+                        must_change_password=must_change_password,
+                        client_address="command line",
+                    )
+                    await session.commit()
+                    county = f" for {county_slug}" if county_slug else ""
+                    return f"created {user.role} {user.email}{county}"
+
+            try:
+                click.echo(asyncio.run(run()))
+            except AccountError as error:
+                click.echo(f"create-admin: {error}", err=True)
+                raise SystemExit(1) from None
 
         @cli.command(
             name="release-expired", help="Release stock held by checkouts whose Stripe session expired."

@@ -4,6 +4,7 @@ factory and the tools that need the whole schema import this module."""
 
 from __future__ import annotations
 
+from storefront.accounts.models import AdminUser, AuditEntry
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import Base
 from storefront.jobs import JobLease
@@ -11,6 +12,8 @@ from storefront.orders.models import Order, OrderEvent, OrderLine, StripeEvent
 from storefront.tenancy.models import County
 
 __all__ = [
+    "AdminUser",
+    "AuditEntry",
     "Base",
     "Category",
     "County",

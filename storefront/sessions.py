@@ -36,6 +36,9 @@ class LazySessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: dict[str, Any] | Empty, message: Message, connection: ASGIConnection
     ) -> None:
+        if scope_session is Empty:  # cleared (an admin signing out): data deleted, cookie dropped
+            await super().store_in_message(scope_session, message, connection)
+            return
         if not scope_session and not connection.cookies.get(self.config.key):
             return
         if scope_session and not scope_session.get(CSRF_KEY):

@@ -1,0 +1,1 @@
+"""Admin accounts: users, roles, sign-in, two-factor codes and the audit log."""

@@ -1,0 +1,124 @@
+"""The guard of every admin page: who is signed in, and which county their database session serves.
+
+It runs before each handler of the admin router (:mod:`storefront.admin.router`), so a page added
+to the router is guarded without asking. It resolves the signed-in account from the visitor's
+session and scopes the request's database session (the one handlers get as ``db_session``) through
+:func:`storefront.db.scope_to_county`:
+
+- a county admin: to the county of their account, never one named by the URL or a form;
+- a platform admin: to the county they chose (kept in their session, changeable on every page),
+  or to none (tenant queries are then refused, see :mod:`storefront.db`); platform pages that
+  work across counties say so with :func:`storefront.db.all_counties_scope`.
+
+Handler options (``opt``): ``admin_public`` (the sign-in pages: no account needed),
+``password_change`` (reachable while a new password is still due), ``platform_only`` (403 for
+county admins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
+
+from litestar import MediaType, Request, Response
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storefront.accounts.models import AdminUser
+from storefront.accounts.sessions import COUNTY_CHOICE_KEY, signed_in_user_id
+from storefront.db import scope_to_county
+from storefront.tenancy.models import County
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers import BaseRouteHandler
+
+LOGIN_PATH = "/admin/login"
+PASSWORD_PATH = "/admin/password"
+HOME_PATH = "/admin/"
+
+
+@dataclass(frozen=True)
+class AdminContext:
+    """The signed-in admin, the county their requests act on (None: a platform admin who chose
+    none) and, for platform admins, the counties they may choose from."""
+
+    user: AdminUser
+    county: County | None
+    counties: list[County] = field(default_factory=list)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.user.is_platform_admin
+
+
+CurrentAdmin: TypeAlias = NamedDependency[AdminContext]
+"""The signed-in admin, as ``admin``; ``db_session`` is already scoped to ``admin.county``."""
+
+
+class SignInRequired(NotAuthorizedException):
+    """No signed-in admin: pages go to the sign-in form, HTMX requests get 401."""
+
+
+class PasswordChangeRequired(NotAuthorizedException):
+    """The account must set its own password before anything else."""
+
+
+def request_session(connection: ASGIConnection) -> AsyncSession:
+    """The request's database session: the one the SQLAlchemy plugin injects as ``db_session``."""
+    app = connection.app
+    return app.state.db_config.provide_session(app.state, connection.scope)
+
+
+async def admin_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    opt = handler.opt
+    if opt.get("admin_public"):
+        return
+    user_id = signed_in_user_id(connection)  # type: ignore[arg-type]
+    if user_id is None:
+        raise SignInRequired
+    db_session = request_session(connection)
+    user = await db_session.get(AdminUser, user_id)
+    if user is None or not user.is_active:
+        connection.scope["session"].clear()
+        raise SignInRequired
+    if user.must_change_password and not opt.get("password_change"):
+        raise PasswordChangeRequired
+    if opt.get("platform_only") and not user.is_platform_admin:
+        raise PermissionDeniedException(detail="platform admins only")
+    counties: list[County] = []
+    if user.is_platform_admin:
+        counties = list(await db_session.scalars(select(County).order_by(County.slug)))
+        chosen = connection.scope["session"].get(COUNTY_CHOICE_KEY)
+        county = next((county for county in counties if county.id == chosen), None)
+    else:
+        county = await db_session.get(County, user.county_id)
+        if county is None:
+            raise SignInRequired
+    if county is not None:
+        scope_to_county(db_session, county.id)
+    connection.state.admin = AdminContext(user=user, county=county, counties=counties)
+
+
+def provide_admin(request: Request) -> AdminContext:
+    return request.state.admin
+
+
+def _elsewhere(request: Request, path: str) -> Response:
+    if request.headers.get("hx-request") == "true":
+        return Response(
+            "", status_code=HTTP_401_UNAUTHORIZED, headers={"HX-Redirect": path}, media_type=MediaType.TEXT
+        )
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def sign_in_required(request: Request, _exc: Exception) -> Response:
+    return _elsewhere(request, LOGIN_PATH)
+
+
+def password_change_required(request: Request, _exc: Exception) -> Response:
+    return _elsewhere(request, PASSWORD_PATH)

@@ -1,0 +1,40 @@
+"""The admin: every page under ``/admin`` in one router, behind one guard.
+
+Admin pages of any domain (catalog, orders, brand, ...) are added to :data:`ADMIN_PAGES`; each then
+gets the guard (:func:`storefront.admin.guard.admin_guard`: a signed-in account, the database
+session scoped to its county) and the ``admin`` dependency without asking for them.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
+
+from storefront.accounts.controllers import PasswordController, SignInController
+from storefront.admin.controllers import DashboardController
+from storefront.admin.guard import (
+    PasswordChangeRequired,
+    SignInRequired,
+    admin_guard,
+    password_change_required,
+    provide_admin,
+    sign_in_required,
+)
+
+ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
+
+
+def admin_router() -> Router:
+    return Router(
+        path="/admin",
+        guards=[admin_guard],
+        dependencies={"admin": Provide(provide_admin, sync_to_thread=False)},
+        exception_handlers={
+            SignInRequired: sign_in_required,
+            PasswordChangeRequired: password_change_required,
+        },
+        # Nothing an admin sees is kept by a browser or a proxy.
+        cache_control=CacheControlHeader(no_store=True),
+        route_handlers=ADMIN_PAGES,
+    )
