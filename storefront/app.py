@@ -29,6 +29,7 @@ from storefront import models as _all_models  # noqa: F401  (the whole schema is
 from storefront.admin.router import admin_router
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
+from storefront.content_versions import VERSIONS_STORE
 from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
 from storefront.notifications.mail import Mailer
@@ -49,7 +50,6 @@ from storefront.shop import county_shop
 from storefront.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
-from storefront.tenancy.service import VERSIONS_STORE
 from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment
 
 if TYPE_CHECKING:

@@ -43,15 +43,15 @@ from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
 from msgspec.msgpack import decode
 
-from storefront.i18n import negotiate_language
-from storefront.tenancy.hosts import origin
-from storefront.tenancy.service import (
+from storefront.content_versions import (
     PLATFORM_VERSION,
     VERSIONS_STORE,
     county_version,
     current_version,
     publish_content_changes,
 )
+from storefront.i18n import negotiate_language
+from storefront.origins import origin
 
 if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler

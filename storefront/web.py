@@ -22,8 +22,8 @@ from storefront.i18n import (
     ngettext,
 )
 from storefront.money import format_money
+from storefront.origins import HOST_COUNTY_KEY, origin
 from storefront.page_cache import page_query
-from storefront.tenancy.hosts import HOST_COUNTY_KEY, origin
 
 if TYPE_CHECKING:
     from jinja2.runtime import Context

@@ -13,9 +13,9 @@ from litestar.response import Template
 
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
+from storefront.origins import origin
 from storefront.page_cache import SHARED_PAGE
 from storefront.tenancy.dependencies import CurrentCounty
-from storefront.tenancy.hosts import origin
 from storefront.web import canonical_url
 
 PageNumber: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]

@@ -29,10 +29,10 @@ from storefront.orders.controllers import Orders, provide_orders
 from storefront.orders.models import OrderStatus
 from storefront.orders.states import UNPAID_ENDS
 from storefront.orders.visits import is_my_order, remember_order
+from storefront.origins import origin
 from storefront.payments.gateway import Gateway, provide_gateway
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
-from storefront.tenancy.hosts import origin
 from storefront.web import shop_path
 
 logger = logging.getLogger(__name__)

@@ -19,27 +19,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from storefront.tenancy.service import PLATFORM_VERSION, CountyService, current_version
+from storefront.content_versions import PLATFORM_VERSION, current_version
+from storefront.origins import HOST_COUNTY_KEY, ORIGIN_KEY
+from storefront.tenancy.service import CountyService
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from litestar.connection import ASGIConnection
     from litestar.stores.base import Store
     from litestar.types import Scope
 
-HOST_COUNTY_KEY = "host_county"
-ORIGIN_KEY = "origin"
 SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health")
 PLATFORM_LABELS = {"www"}
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
-
-
-def origin(connection: ASGIConnection) -> str:
-    """``scheme://host[:port]`` of the host the visitor used, from configuration (set by ``route``)."""
-    return connection.scope["state"][ORIGIN_KEY]
 
 
 @dataclass(frozen=True)

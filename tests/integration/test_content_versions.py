@@ -26,14 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.app import create_app
 from storefront.catalog.models import Product, Variant
 from storefront.catalog.service import ProductService
+from storefront.content_versions import county_version, current_version, publish_content_changes
 from storefront.db import DbSession, scope_to_county
 from storefront.tenancy.models import County
-from storefront.tenancy.service import (
-    bump_content_version,
-    county_version,
-    current_version,
-    publish_content_changes,
-)
+from storefront.tenancy.service import bump_content_version
 from tests.support.factories import make_catalog, make_county
 
 if TYPE_CHECKING:
