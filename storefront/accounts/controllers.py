@@ -106,7 +106,8 @@ class SignInController(Controller):
             return Template("admin/code.html", context=context, status_code=HTTP_400_BAD_REQUEST)
         address = client_address(request)
         secret = user.totp_secret or state.get("secret")
-        outcome = await accounts.check_code(user, secret, form.data.code, address)
+        check = await accounts.check_code(user, secret, form.data.code, address)
+        outcome = check.outcome
         if outcome is Outcome.LOCKED:
             request.session.pop(PENDING_KEY, None)
             context = {"form": SubmittedForm(), "message": _(LOCKED)}
@@ -115,7 +116,7 @@ class SignInController(Controller):
             context = {**self._code_context(user, state, form), "message": _(WRONG_CODE)}
             return Template("admin/code.html", context=context, status_code=HTTP_400_BAD_REQUEST)
         if not user.totp_secret:
-            await accounts.enable_two_factor(user, secret, address)
+            await accounts.enable_two_factor(user, secret, check.step, address)
         return await self._complete(request, accounts, user, address)
 
     @post("/logout", name="admin:logout")

@@ -12,7 +12,7 @@ import datetime
 import enum
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.clock import utcnow
@@ -43,6 +43,8 @@ class AdminUser(Base):
     )
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The time step of the last two-factor code taken: a code is not taken twice."""
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     @property

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import enum
+import hmac
 from dataclasses import dataclass
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.accounts.models import AdminUser, AuditEntry, Role
@@ -54,6 +55,13 @@ class SignIn:
     user: AdminUser | None = None
 
 
+@dataclass(frozen=True)
+class CodeCheck:
+    outcome: Outcome
+    step: int | None = None
+    """The time step of the code taken."""
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -66,9 +74,18 @@ def totp_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
 
 
-def totp_ok(secret: str, code: str) -> bool:
+def totp_step(secret: str, code: str, now: datetime.datetime | None = None) -> int | None:
+    """The time step whose code ``code`` is (the current one, or one either side for a slow
+    clock or typist), or None when it is none of them."""
     code = code.replace(" ", "")
-    return code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now or utcnow())
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 class AccountService:
@@ -186,15 +203,30 @@ class AccountService:
             user.password_hash = hash_password(password)
         return SignIn(Outcome.OK, user)
 
-    async def check_code(self, user: AdminUser, secret: str, code: str, client_address: str) -> Outcome:
-        """The second step: a code from the authenticator app, limited like passwords."""
+    async def check_code(self, user: AdminUser, secret: str, code: str, client_address: str) -> CodeCheck:
+        """The second step: a code from the authenticator app, limited like passwords. Each code
+        signs in once: an account's last used time step is kept, and only a later one is taken
+        (claimed with a conditional UPDATE, so two presses of one code cannot both pass)."""
         if await self.is_locked(user.email, client_address):
             await self.blocked(user.email, client_address)
-            return Outcome.LOCKED
-        if not totp_ok(secret, code):
+            return CodeCheck(Outcome.LOCKED)
+        step = totp_step(secret, code)
+        if step is not None and user.totp_secret:
+            claimed = await self.session.execute(
+                update(AdminUser)
+                .where(
+                    AdminUser.id == user.id,
+                    or_(AdminUser.totp_step.is_(None), AdminUser.totp_step < step),
+                )
+                .values(totp_step=step)
+            )
+            if claimed.rowcount != 1:
+                await self.fail(user.email, client_address, "two-factor code used before")
+                return CodeCheck(Outcome.WRONG)
+        if step is None:
             await self.fail(user.email, client_address, "two-factor code")
-            return Outcome.WRONG
-        return Outcome.OK
+            return CodeCheck(Outcome.WRONG)
+        return CodeCheck(Outcome.OK, step)
 
     # Each of these is a transaction of its own, committed here: a refusal answers with an error
     # status (on which the request's session is rolled back), and must still count.
@@ -221,8 +253,9 @@ class AccountService:
         await self.record(Action.PASSWORD_CHANGED, actor=user, client_address=client_address)
         await self.session.commit()
 
-    async def enable_two_factor(self, user: AdminUser, secret: str, client_address: str) -> None:
+    async def enable_two_factor(self, user: AdminUser, secret: str, step: int, client_address: str) -> None:
         user.totp_secret = secret
+        user.totp_step = step
         await self.record(Action.TWO_FACTOR_ENABLED, actor=user, client_address=client_address)
         await self.session.commit()
 

@@ -3,8 +3,11 @@ audit log, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from storefront.accounts.models import AdminUser, AuditEntry
@@ -15,6 +18,7 @@ from tests.support.admins import PASSWORD, AdminBrowser, make_admin, setup_secre
 from tests.support.factories import make_catalog, make_county
 from tests.support.shopper import Shopper
 
+BASE_URL = "http://testserver.local"
 RAOHE_ADMIN = "raohe@example.cn"
 BOSS = "boss@example.cn"
 
@@ -125,11 +129,9 @@ async def test_a_sign_in_starts_the_accounts_count_afresh(client, raohe_admin):
 
 @pytest.mark.parametrize("token", ["missing", "foreign"])
 async def test_a_missing_or_foreign_csrf_token_is_refused(client, settings, raohe_admin, token):
-    from litestar.testing import AsyncTestClient
-
     admin = AdminBrowser(client)
     await admin.csrf_token()
-    async with AsyncTestClient(app=client.app, base_url="http://testserver.local") as other:
+    async with AsyncTestClient(app=client.app, base_url=BASE_URL) as other:
         foreign = await AdminBrowser(other).csrf_token()
     data = {"email": RAOHE_ADMIN, "password": PASSWORD}
     if token == "missing":
@@ -240,7 +242,11 @@ async def test_a_platform_admin_must_use_a_two_factor_code(client, session_maker
     assert response.headers["location"] == "/admin/login/code"
     assert 'class="secret"' not in (await client.get("/admin/login/code")).text
     assert (await client.get("/admin/", follow_redirects=False)).headers["location"] == "/admin/login"
-    assert (await admin.post("/admin/login/code", {"code": pyotp.TOTP(secret).now()})).status_code == 303
+    used = pyotp.TOTP(secret).now()
+    replayed = await admin.post("/admin/login/code", {"code": used})  # the code taken at the set-up
+    assert replayed.status_code == 400 and "That code is not right" in replayed.text
+    following = pyotp.TOTP(secret).at(time.time() + 30)  # the next code (a step ahead is accepted)
+    assert (await admin.post("/admin/login/code", {"code": following})).status_code == 303
     actions = [action for action, _subject in await _audit(session_maker)]
     assert actions.count("two_factor_enabled") == 1 and "sign_in_failed" in actions
 
@@ -252,6 +258,22 @@ async def test_a_county_admin_with_two_factor_gives_a_code(client, session_maker
     response = await admin.post("/admin/login", {"email": RAOHE_ADMIN, "password": PASSWORD})
     assert response.headers["location"] == "/admin/login/code"
     assert (await admin.log_in(RAOHE_ADMIN, totp_secret=secret)).headers["location"] == "/admin/"
+
+
+async def test_a_two_factor_code_signs_in_once(client, session_maker, counties):
+    """A code seen over a shoulder, or pressed twice, is worth one sign-in."""
+    secret = pyotp.random_base32()
+    await make_admin(session_maker, BOSS, totp_secret=secret)
+    code = pyotp.TOTP(secret).now()
+    admin = AdminBrowser(client)
+    for expected in ("/admin/", None):
+        response = await admin.post("/admin/login", {"email": BOSS, "password": PASSWORD})
+        assert response.headers["location"] == "/admin/login/code"
+        response = await admin.post("/admin/login/code", {"code": code})
+        assert response.headers.get("location") == expected
+        await admin.log_out()
+    assert response.status_code == 400
+    assert ("sign_in_failed", BOSS) in await _audit(session_maker)
 
 
 async def test_a_county_admin_is_kept_out_of_platform_pages(client, raohe_admin, counties):
