@@ -24,13 +24,21 @@ PENDING_KEY = "admin_pending"
 COUNTY_CHOICE_KEY = "admin_county_id"
 """The county a platform admin chose to act on."""
 PENDING_SECONDS = 300
+SIGNED_IN_AT_KEY = "admin_signed_in_at"
+SIGN_IN_SECONDS = 12 * 3600
+"""How long a sign-in lasts (the visitor session itself lasts 14 days): a working day, then again."""
 SESSION_STORE = "sessions"
 SESSION_COOKIE = "session"
 
 
 def signed_in_user_id(request: Request) -> int | None:
+    """The account signed in on this session, unless that sign-in is older than SIGN_IN_SECONDS."""
     session = request.scope.get("session")
-    user_id = session.get(USER_KEY) if isinstance(session, dict) else None
+    if not isinstance(session, dict):
+        return None
+    user_id, since = session.get(USER_KEY), session.get(SIGNED_IN_AT_KEY)
+    if not isinstance(since, (int, float)) or not 0 <= time.time() - since < SIGN_IN_SECONDS:
+        return None
     return user_id if isinstance(user_id, int) else None
 
 
@@ -59,6 +67,7 @@ async def sign_in(request: Request, user: AdminUser) -> None:
     session.pop(PENDING_KEY, None)
     session.pop(COUNTY_CHOICE_KEY, None)
     session[USER_KEY] = user.id
+    session[SIGNED_IN_AT_KEY] = time.time()
 
 
 async def sign_out(request: Request) -> None:

@@ -21,8 +21,10 @@ from storefront.admin.guard import (
     provide_admin,
     sign_in_required,
 )
+from storefront.orders.admin import AdminOrderController
 
 ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
+ADMIN_PAGES.append(AdminOrderController)
 
 
 def admin_router() -> Router:

@@ -39,7 +39,24 @@ def status_label(status: str) -> str:
     return gettext(STATUS_LABELS.get(status, status))
 
 
-TEMPLATE_GLOBALS = {"status_label": status_label}
+COURIERS = {
+    "SF": N_("SF Express"),
+    "ZTO": N_("ZTO Express"),
+    "YTO": N_("YTO Express"),
+    "YD": N_("Yunda Express"),
+    "STO": N_("STO Express"),
+    "JD": N_("JD Logistics"),
+    "EMS": N_("China Post EMS"),
+    "other": N_("Other courier"),
+}
+"""The couriers an admin ships with, by the code stored in ``Order.courier``."""
+
+
+def courier_label(code: str) -> str:
+    return gettext(COURIERS.get(code, code))
+
+
+TEMPLATE_GLOBALS = {"status_label": status_label, "courier_label": courier_label}
 """What the orders domain adds to the templates (the app factory registers it)."""
 
 
@@ -109,6 +126,8 @@ class Order(TenantScoped, Base):
     )
     payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    courier: Mapped[str | None] = mapped_column(String(16), default=None)
+    """Who carries it once shipped: a code of COURIERS."""
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
     visitor_key: Mapped[str | None] = mapped_column(String(64), default=None)
     """A hash of the shopper's session id: one open checkout per visitor, and whose cart a payment empties."""

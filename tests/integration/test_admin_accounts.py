@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
+from storefront.accounts import sessions as admin_sessions
 from storefront.accounts.models import AdminUser, AuditEntry
 from storefront.accounts.service import ACCOUNT_FAILURES, ADDRESS_FAILURES
 from storefront.catalog.models import Variant
@@ -326,6 +327,15 @@ async def test_the_audit_log_is_paginated(client, session_maker, counties):
     second = await client.get("/admin/audit?page=2")
     assert "Page 2 of 2" in second.text and "n0@example.cn" in second.text and "n59@" not in second.text
     assert (await client.get("/admin/audit?page=0")).status_code == 400
+
+
+async def test_a_sign_in_lasts_a_working_day(client, raohe_admin, monkeypatch):
+    admin = AdminBrowser(client)
+    await admin.log_in(RAOHE_ADMIN)
+    assert (await client.get("/admin/")).status_code == 200
+    monkeypatch.setattr(admin_sessions, "SIGN_IN_SECONDS", 0)  # as if twelve hours had gone by
+    assert (await client.get("/admin/", follow_redirects=False)).headers["location"] == "/admin/login"
+    assert (await client.get("/admin/login")).status_code == 200  # the form, not a loop
 
 
 async def test_a_deactivated_account_is_signed_out(client, session_maker, raohe_admin):
