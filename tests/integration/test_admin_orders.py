@@ -27,10 +27,9 @@ NOW = datetime.datetime(2026, 11, 28, 17, 30, tzinfo=datetime.UTC)  # 01:30 on t
 @pytest.fixture
 async def counties(session_maker) -> dict[str, int]:
     async with session_maker() as session:
-        raohe = await make_county(session, "raohe")
-        guzhang = await make_county(session, "guzhang")
+        made = {slug: await make_county(session, slug) for slug in ("raohe", "guzhang")}
         await session.commit()
-    return {"raohe": raohe.id, "guzhang": guzhang.id}
+    return {slug: county.id for slug, county in made.items()}
 
 
 @pytest.fixture
