@@ -21,9 +21,11 @@ from storefront.admin.guard import (
     provide_admin,
     sign_in_required,
 )
+from storefront.catalog.admin import ProductAdminController
 from storefront.orders.admin import AdminOrderController
 
 ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
+ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
 
 
