@@ -17,7 +17,7 @@ the content version of the page's county (of the platform for the directory), re
 ``content_versions`` store (memory, or Redis shared by the workers) before the cache is asked, so a
 cached page still costs no database query. A save bumps the version in its transaction and the
 new token is written once it commits (:func:`publish_after_commit`; see
-``storefront.tenancy.service``).
+``storefront.content_versions``).
 
 When an entry lapses under load, the first request renders it and the others keep getting the
 stale copy (or wait for a first render) instead of all rendering at once.
