@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
-from storefront.config import PROJECT_ROOT
+from tests.support.make import make_run_commands
 
 
 def _webhook_secrets_of_one_run() -> tuple[str, str]:
     """The secrets `make run` would give the sandbox (signing) and the app (verifying), read from
     the commands `make -n` prints without running them."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
-    printed = subprocess.run(
-        ["make", "--no-print-directory", "-n", "run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    ).stdout
+    printed = make_run_commands()
     signing = re.search(r"--webhook-secret (\S+)", printed)
     verifying = re.search(r"STRIPE_WEBHOOK_SECRET=(\S+)", printed)
     assert signing and verifying, printed
