@@ -82,6 +82,11 @@ class ProductImage(TenantScoped, Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(String(255))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    alt_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    alt_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    width: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Of the largest size stored (pixels), so pages can reserve the picture's room."""
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Product(Localized, TenantScoped, Base):

@@ -113,6 +113,9 @@ class Order(TenantScoped, Base):
     shipping_fee: Mapped[Fen] = mapped_column(Integer)
     total: Mapped[Fen] = mapped_column(Integer)
     amount_refunded: Mapped[Fen] = mapped_column(Integer, default=0)
+    """Refunded, as Stripe reported it (``charge.refunded``)."""
+    refund_requested: Mapped[Fen] = mapped_column(Integer, default=0, server_default="0")
+    """Asked of Stripe by admins so far, reserved before each request: never more than ``total``."""
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     stripe_checkout_url: Mapped[str | None] = mapped_column(Text, default=None)
@@ -125,6 +128,11 @@ class Order(TenantScoped, Base):
         DateTimeUTC(timezone=True), default=None
     )
     payment_flag: Mapped[str | None] = mapped_column(Text, default=None)
+    """Why the payment needs a person's look (amount or currency not the order's)."""
+    flag_resolved_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
+    flag_resolution: Mapped[str | None] = mapped_column(Text, default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
     courier: Mapped[str | None] = mapped_column(String(16), default=None)
     """Who carries it once shipped: a code of COURIERS."""

@@ -32,6 +32,24 @@ class County(Localized, Base):
     """Raised by every change to what the shop shows, so cached pages of the county are not reused."""
     shipping_fee: Mapped[Fen] = mapped_column(Integer, default=1000)
     free_shipping_threshold: Mapped[Fen | None] = mapped_column(Integer, default=None)
+    text_color: Mapped[str] = mapped_column(String(7), default="#ffffff", server_default="#ffffff")
+    """The colour of text set on the primary colour (header, buttons): kept readable (WCAG AA)."""
+    service_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    service_wechat: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    service_hours_zh: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    service_hours_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    shipping_promise_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    shipping_promise_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    """When and from where orders ship, with which couriers ("48 小时内从饶河发货，顺丰")."""
+    after_sales_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
+    after_sales_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    business_licence: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """The seller's business licence (unified social credit code)."""
+    food_licence: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """The food production licence (SC number)."""
+    origin_mark_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    origin_mark_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    """Geographical-indication or traceability marks the county holds."""
 
     def shipping_for(self, subtotal: Fen) -> Fen:
         """Flat shipping fee, free from the county's threshold up (amounts in fen)."""
