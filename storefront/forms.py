@@ -28,6 +28,10 @@ from storefront.i18n import gettext as _
 FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A submitted HTML form, as Litestar parses it; read it with :func:`read_form`."""
 
+UploadData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+"""A submitted form with files (``enctype="multipart/form-data"``): its text fields read with
+:func:`read_form` like any form, its files as Litestar's ``UploadFile``."""
+
 FIELD_ERROR = "form_field"
 UNREADABLE = N_("This field could not be read; please fill it in again.")
 
