@@ -26,6 +26,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from storefront import models as _all_models  # noqa: F401  (the whole schema is known before any query)
+from storefront.admin.guard import record_out_of_reach
 from storefront.admin.router import admin_router
 from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         response_cache_config=page_cache_config(settings.page_cache_seconds),
         stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
+        after_exception=[record_out_of_reach],
         on_startup=[bind_host_lookup],
         lifespan=[run_sweeper],
         openapi_config=None,

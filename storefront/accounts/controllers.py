@@ -15,6 +15,7 @@ from storefront.accounts.passwords import verify_password
 from storefront.accounts.service import AccountService, Outcome, new_totp_secret, totp_uri
 from storefront.accounts.sessions import (
     PENDING_KEY,
+    client_address,
     pending,
     set_pending,
     sign_in,
@@ -37,10 +38,6 @@ CODE_PATH = "/admin/login/code"
 
 async def provide_accounts(db_session: DbSession) -> AccountService:
     return AccountService(db_session)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _see(path: str) -> Redirect:

@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     TWO_FACTOR_ENABLED = "two_factor_enabled"
     ADMIN_CREATED = "admin_created"
     COUNTY_CHOSEN = "county_chosen"
+    OUT_OF_REACH = "out_of_reach"
+    """An admin asked for what is not theirs: another county's id (404) or a platform page (403)."""
 
 
 class AccountError(ValueError):

@@ -31,6 +31,11 @@ SESSION_STORE = "sessions"
 SESSION_COOKIE = "session"
 
 
+def client_address(request: Request) -> str:
+    """The visitor's address, as the proxy headers were trusted (storefront.asgi) for the audit log."""
+    return request.client.host if request.client else ""
+
+
 def signed_in_user_id(request: Request) -> int | None:
     """The account signed in on this session, unless that sign-in is older than SIGN_IN_SECONDS."""
     session = request.scope.get("session")

@@ -11,9 +11,9 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
-from storefront.accounts.controllers import Accounts, client_address, provide_accounts
+from storefront.accounts.controllers import Accounts, provide_accounts
 from storefront.accounts.forms import CountyChoiceForm
-from storefront.accounts.sessions import COUNTY_CHOICE_KEY
+from storefront.accounts.sessions import COUNTY_CHOICE_KEY, client_address
 from storefront.admin.guard import HOME_PATH, CurrentAdmin
 from storefront.forms import FormData, read_form
 from storefront.i18n import N_

@@ -22,20 +22,22 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.accounts.models import AdminUser
-from storefront.accounts.sessions import COUNTY_CHOICE_KEY, signed_in_user_id
+from storefront.accounts.service import AccountService, Action
+from storefront.accounts.sessions import COUNTY_CHOICE_KEY, client_address, signed_in_user_id
 from storefront.db import scope_to_county
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers import BaseRouteHandler
+    from litestar.types import Scope
 
 LOGIN_PATH = "/admin/login"
 PASSWORD_PATH = "/admin/password"
@@ -88,8 +90,6 @@ async def admin_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
         raise SignInRequired
     if user.must_change_password and not opt.get("password_change"):
         raise PasswordChangeRequired
-    if opt.get("platform_only") and not user.is_platform_admin:
-        raise PermissionDeniedException(detail="platform admins only")
     counties: list[County] = []
     if user.is_platform_admin:
         counties = list(await db_session.scalars(select(County).order_by(County.slug)))
@@ -102,6 +102,8 @@ async def admin_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     if county is not None:
         scope_to_county(db_session, county.id)
     connection.state.admin = AdminContext(user=user, county=county, counties=counties)
+    if opt.get("platform_only") and not user.is_platform_admin:
+        raise PermissionDeniedException(detail="platform admins only")
 
 
 def provide_admin(request: Request) -> AdminContext:
@@ -122,3 +124,25 @@ def sign_in_required(request: Request, _exc: Exception) -> Response:
 
 def password_change_required(request: Request, _exc: Exception) -> Response:
     return _elsewhere(request, PASSWORD_PATH)
+
+
+async def record_out_of_reach(exc: Exception, scope: Scope) -> None:
+    """Audit a signed-in admin's request refused as not theirs: a 404 (another county's id finds
+    nothing in their county-scoped session) or a 403 (a platform page), with method and path.
+
+    An app ``after_exception`` hook: the request's own transaction is rolled back with its error
+    status, so the entry is written in a session of its own.
+    """
+    admin = scope.get("state", {}).get("admin")
+    if admin is None or not isinstance(exc, NotFoundException | PermissionDeniedException):
+        return
+    app = scope["app"]
+    async with app.state.db_config.get_session() as db_session:
+        await AccountService(db_session).record(
+            Action.OUT_OF_REACH,
+            actor=admin.user,
+            county_id=admin.county.id if admin.county else None,
+            detail=f"{exc.status_code} {scope['method']} {scope['path']}",
+            client_address=client_address(Request(scope)),
+        )
+        await db_session.commit()
