@@ -17,7 +17,8 @@ ROOT := $(shell id -u)
 # The demo admin accounts of demo/admins.toml (created by `seed` outside production).
 ADMIN_LOGINS := echo "Admin: http://127.0.0.1:$(PORT)/admin/login"; \
 	echo "  platform admin: platform-admin@example.com / platform-demo-2026 (set up two-factor with an authenticator app at the first log-in)"; \
-	echo "  Raohe county admin: raohe-admin@example.com / raohe-demo-2026"
+	echo "  Raohe county admin: raohe-admin@example.com / raohe-demo-2026"; \
+	echo "  Guzhang county admin: guzhang-admin@example.com / guzhang-demo-2026"
 
 # Without STRIPE_SECRET_KEY, payments go to the project's local Stripe sandbox, started alongside.
 run: install migrate seed
