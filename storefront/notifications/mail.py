@@ -16,7 +16,7 @@ from litestar import Request
 
 from storefront.config import Settings
 from storefront.i18n import current_language
-from storefront.orders.models import Order
+from storefront.orders.models import Order, courier_label
 from storefront.tenancy.models import County
 
 logger = logging.getLogger(__name__)
@@ -31,12 +31,25 @@ class Mailer:
         self.public_url = settings.public_url.rstrip("/")
 
     def order_paid_message(self, order: Order, county: County) -> EmailMessage:
+        return self._order_message("order_paid", order, county)
+
+    def order_shipped_message(self, order: Order, county: County) -> EmailMessage:
+        """Courier, tracking number and the order page, in the order's language."""
+        return self._order_message("order_shipped", order, county)
+
+    def _order_message(self, template: str, order: Order, county: County) -> EmailMessage:
+        """``mail/{template}.txt`` and its ``_subject.txt``, rendered in the order's language."""
         token = current_language.set(order.language)
         try:
             status_url = f"{self.public_url}/c/{county.slug}/orders/{order.number}"
-            context = {"order": order, "county": county, "status_url": status_url}
-            subject = self.templates.get_template("mail/order_paid_subject.txt").render(context).strip()
-            body = self.templates.get_template("mail/order_paid.txt").render(context)
+            context = {
+                "order": order,
+                "county": county,
+                "status_url": status_url,
+                "courier_label": courier_label,
+            }
+            subject = self.templates.get_template(f"mail/{template}_subject.txt").render(context).strip()
+            body = self.templates.get_template(f"mail/{template}.txt").render(context)
             sender_name = county.t("name")
         finally:
             current_language.reset(token)

@@ -1,4 +1,5 @@
-"""The admin's order forms: the list's filters and search, and marking an order shipped.
+"""The admin's order forms: the list's filters and search, marking an order shipped, a refund,
+resolving a payment flag.
 
 Read through :func:`storefront.forms.read_form`; anything else a client sends (``county_id``,
 ``status``, ``amount_refunded``, ...) is no field of these models and is ignored.
@@ -8,15 +9,19 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
-from storefront.forms import FormModel, Text, clipped, field_error, form_text, required
+from storefront.forms import FormModel, Text, clipped, field_error, form_text, limited, required
 from storefront.i18n import N_
+from storefront.money import Fen
 from storefront.orders.models import COURIERS, OrderStatus
 
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9]{6,30}")
+YUAN = re.compile(r"([0-9]{1,9})(?:\.([0-9]{0,2}))?")
+WHOLE_FEN = re.compile(r"[0-9]{1,12}")
 
 
 def _known_courier(value: str) -> str:
@@ -61,3 +66,35 @@ class OrderFilterForm(FormModel):
     date_from: Annotated[datetime.date | None, BeforeValidator(_date_or_none)] = None
     date_to: Annotated[datetime.date | None, BeforeValidator(_date_or_none)] = None
     flagged: Annotated[bool, BeforeValidator(lambda value: form_text(value) in {"1", "on", "true"})] = False
+
+
+def _refund_amount(raw: Any) -> Fen:
+    """Yuan as typed ("12.80", "12", "¥1,234.50") to fen: more than zero, at most two decimals."""
+    text = form_text(raw).replace("¥", "").replace("￥", "").replace(",", "").strip()
+    if text.startswith("-"):
+        raise field_error(N_("A refund cannot be negative."))
+    found = YUAN.fullmatch(text)
+    if not found:
+        raise field_error(N_("Please enter the amount in yuan, with at most two decimals, such as 12.80."))
+    fen = int(Decimal(f"{found.group(1)}.{found.group(2) or '0'}").scaleb(2))
+    if fen <= 0:
+        raise field_error(N_("A refund must be more than ¥0.00."))
+    return fen
+
+
+def _fen_seen(raw: Any) -> Fen:
+    """What the page showed as already requested (a hidden field): the refund's compare-and-set."""
+    text = form_text(raw)
+    if not WHOLE_FEN.fullmatch(text):
+        raise field_error(N_("This page is out of date; please reload it and try again."))
+    return int(text)
+
+
+class RefundForm(FormModel):
+    amount: Annotated[Fen, BeforeValidator(_refund_amount)] = None  # type: ignore[assignment]
+    reason: Annotated[Text, limited(200)] = ""
+    requested: Annotated[Fen, BeforeValidator(_fen_seen)] = None  # type: ignore[assignment]
+
+
+class ResolveForm(FormModel):
+    note: Annotated[Text, required(N_("Please say how the flag was resolved.")), limited(500)] = ""

@@ -1,4 +1,4 @@
-"""Stripe, through the official SDK: Checkout Sessions and webhook signatures.
+"""Stripe, through the official SDK: Checkout Sessions, refunds and webhook signatures.
 
 ``STRIPE_API_BASE`` points the SDK at another server, such as the local sandbox.
 """
@@ -163,6 +163,22 @@ class PaymentGateway:
             except stripe.InvalidRequestError:
                 checkout = await self.retrieve_checkout_session(session_id)  # completed or expired meanwhile
         return checkout
+
+    async def create_refund(
+        self, payment_intent: str, amount: int, *, idempotency_key: str, order_number: str
+    ) -> stripe.Refund:
+        """Refund ``amount`` of the payment; a retry with the same key never refunds twice.
+
+        Raises ``stripe.StripeError`` when Stripe refuses (or cannot be reached).
+        """
+        return await self.client.v1.refunds.create_async(
+            params={
+                "payment_intent": payment_intent,
+                "amount": amount,
+                "metadata": {"order_number": order_number},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
 
     def verify_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
         """The event Stripe signed, checked for the fields the shop reads.

@@ -64,6 +64,8 @@ async def _state(session_maker, number: str) -> tuple:
             order.tracking_number,
             order.amount_refunded,
             events,
+            order.refund_requested,
+            order.flag_resolved_at,
         )
 
 
@@ -188,11 +190,15 @@ async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
         "SF",
         "SF1234567890",
         0,
-        1,
+        2,  # shipped, and the shipping email sent
+        0,
+        None,
     )
     async with session_maker() as session:
         scope_to_all_counties(session)
-        event = await session.scalar(select(OrderEvent).order_by(OrderEvent.id.desc()))
+        event = await session.scalar(
+            select(OrderEvent).where(OrderEvent.note == "SF SF1234567890").order_by(OrderEvent.id.desc())
+        )
         assert event.actor == f"admin:{admins['raohe']}" and event.status == "shipped"
     detail = await client.get(shipped.headers["location"] + "&lang=en")
     assert (
@@ -209,7 +215,9 @@ async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
         "SF",
         "SF1234567890",
         0,
-        1,
+        2,
+        0,
+        None,
     )
 
     client.cookies.clear()
@@ -225,7 +233,7 @@ async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
     assert delivered.status_code == 303
     assert (await _state(session_maker, order.number))[1] == "delivered"
     twice = await admin.post(f"/admin/orders/{order.number}/deliver", {})
-    assert twice.status_code == 409 and (await _state(session_maker, order.number))[5] == 2
+    assert twice.status_code == 409 and (await _state(session_maker, order.number))[5] == 3
 
 
 async def test_a_press_on_an_order_another_admin_moved_changes_nothing(
@@ -243,38 +251,53 @@ async def test_a_press_on_an_order_another_admin_moved_changes_nothing(
         f"/admin/orders/{order.number}/ship", {"courier": "EMS", "tracking_number": "EMS123456"}
     )
     assert late.status_code == 409 and "Nothing was changed: this order is already Refunded." in late.text
-    assert await _state(session_maker, order.number) == (counties["raohe"], "refunded", None, None, 0, 1)
+    assert (await _state(session_maker, order.number))[:6] == (counties["raohe"], "refunded", None, None, 0, 1)
     early = await admin.post(f"/admin/orders/{order.number}/deliver", {})
     assert early.status_code == 409
 
 
 async def test_every_order_route_is_sealed_per_county(client, session_maker, counties, admins):
-    theirs = await _order(session_maker, counties["guzhang"], "gz@example.cn")
+    theirs = await _order(
+        session_maker,
+        counties["guzhang"],
+        "gz@example.cn",
+        payment_flag="paid 1 CNY, order total 6800 CNY",
+        stripe_payment_intent="pi_guzhang",
+    )
     before = await _state(session_maker, theirs.number)
     admin = await _signed_in(client, RAOHE_ADMIN)
     routes = [route for route in client.app.routes if route.path.startswith("/admin/orders")]
+    lists = {"/admin/orders", "/admin/orders/flagged"}  # their order is simply not in them
     called = 0
     for route in routes:
         for method in sorted(set(route.methods) - {"HEAD", "OPTIONS"}):
             path = route.path.replace("{number:str}", theirs.number)
             assert "{" not in path, path
-            fields = {"courier": "SF", "tracking_number": "SF1234567890", "county_id": counties["guzhang"]}
+            fields = {
+                "courier": "SF",
+                "tracking_number": "SF1234567890",
+                "amount": "10",
+                "requested": "0",
+                "note": "settled",
+                "county_id": counties["guzhang"],
+            }
             if method == "GET":
                 response = await client.get(path, params={"q": theirs.number})
             else:
                 response = (
                     await admin.post(path, fields) if method == "POST" else await client.request(method, path)
                 )
-            if path.rstrip("/") == "/admin/orders":  # the list: their order is not in it
-                assert (
-                    response.status_code == 200
-                    and f'href="/admin/orders/{theirs.number}"' not in response.text
-                )
+            if path.rstrip("/") in lists:
+                assert response.status_code == 200
+                assert f'href="/admin/orders/{theirs.number}"' not in response.text
+            elif path == "/admin/orders/export":  # the export of a search for their number: no rows
+                assert response.status_code == 200 and theirs.number not in response.text
+                assert len(response.text.strip().splitlines()) == 1
             else:
                 assert response.status_code == 404, (method, path, response.status_code)
             called += 1
             assert await _state(session_maker, theirs.number) == before
-    assert called >= 4  # list, detail, ship, deliver
+    assert called >= 9  # list, export, flagged, detail, ship, ship email, deliver, refund, resolve
 
 
 async def test_a_platform_admin_sees_the_county_they_chose(client, session_maker, counties, admins):
