@@ -21,6 +21,7 @@ from storefront.i18n import (
     negotiate_language,
     ngettext,
 )
+from storefront.media.names import picture_set
 from storefront.money import format_money
 from storefront.origins import HOST_COUNTY_KEY, origin
 from storefront.page_cache import page_query
@@ -116,6 +117,7 @@ def create_environment(*, platform_origin: str = "", auto_reload: bool = True) -
         platform_url=_platform_url,
         platform_origin=platform_origin,
         media_url=media_url,
+        picture_set=picture_set,
         current_language=current_language.get,
     )
     return env

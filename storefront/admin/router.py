@@ -11,6 +11,7 @@ from litestar import Router
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 
+from storefront.accounts.admin_users import AdminUsersController
 from storefront.accounts.controllers import PasswordController, SignInController
 from storefront.admin.controllers import DashboardController
 from storefront.admin.guard import (
@@ -23,10 +24,13 @@ from storefront.admin.guard import (
 )
 from storefront.catalog.admin import ProductAdminController
 from storefront.orders.admin import AdminOrderController
+from storefront.tenancy.platform_admin import PlatformCountyController
 
 ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
 ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
+ADMIN_PAGES.append(PlatformCountyController)
+ADMIN_PAGES.append(AdminUsersController)
 
 
 def admin_router() -> Router:
