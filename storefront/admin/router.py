@@ -24,6 +24,7 @@ from storefront.admin.guard import (
 )
 from storefront.catalog.admin import ProductAdminController
 from storefront.orders.admin import AdminOrderController
+from storefront.tenancy.admin import BrandController
 from storefront.tenancy.platform_admin import PlatformCountyController
 
 ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
@@ -31,6 +32,7 @@ ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
 ADMIN_PAGES.append(PlatformCountyController)
 ADMIN_PAGES.append(AdminUsersController)
+ADMIN_PAGES.append(BrandController)
 
 
 def admin_router() -> Router:
