@@ -23,6 +23,11 @@ from storefront.admin.guard import (
     sign_in_required,
 )
 from storefront.catalog.admin import ProductAdminController
+from storefront.catalog.admin_pictures import (
+    LogoController,
+    ProducerPhotoController,
+    ProductPicturesController,
+)
 from storefront.orders.admin import AdminOrderController
 from storefront.tenancy.admin import BrandController
 from storefront.tenancy.platform_admin import PlatformCountyController
@@ -33,6 +38,7 @@ ADMIN_PAGES.append(AdminOrderController)
 ADMIN_PAGES.append(PlatformCountyController)
 ADMIN_PAGES.append(AdminUsersController)
 ADMIN_PAGES.append(BrandController)
+ADMIN_PAGES.extend([ProductPicturesController, ProducerPhotoController, LogoController])
 
 
 def admin_router() -> Router:
