@@ -3,7 +3,9 @@
 Translators edit those files; this module says what they may hold. Each file has:
 
 - ``[county]``: the brand, as :class:`~storefront.tenancy.models.County` columns (names, province,
-  tagline, story, colours, shipping fee and free-shipping threshold in fen);
+  tagline, story, colours, the text colour on the primary one readable by WCAG AA, shipping fee and
+  free-shipping threshold in fen, service contacts and hours, shipping promise, after-sales
+  policy, licences, origin marks);
 - ``[[categories]]``: Category columns plus ``motif``, the picture drawn for its products (a name
   in :data:`demo.images.MOTIFS`);
 - ``[[producers]]``: Producer columns, ``kind`` being ``farmer`` or ``coop``;
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from demo.images import MOTIFS
+from storefront.tenancy.admin_forms import AA_CONTRAST, contrast_ratio, shown_ratio
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -78,8 +81,29 @@ class Brand(_Entry):
     story_en: TextEn = ""
     primary_color: Colour
     accent_color: Colour
+    text_color: Colour = "#ffffff"
     shipping_fee: Fen
     free_shipping_threshold: Fen | None = None
+    service_phone: Annotated[str, Field(max_length=30)] = ""
+    service_wechat: Annotated[str, Field(max_length=50)] = ""
+    service_hours_zh: ShortEn = ""
+    service_hours_en: ShortEn = ""
+    shipping_promise_zh: LongEn = ""
+    shipping_promise_en: LongEn = ""
+    after_sales_zh: TextEn = ""
+    after_sales_en: TextEn = ""
+    business_licence: ShortEn = ""
+    food_licence: ShortEn = ""
+    origin_mark_zh: LongEn = ""
+    origin_mark_en: LongEn = ""
+
+    @model_validator(mode="after")
+    def _readable_header(self) -> Self:
+        ratio = contrast_ratio(self.text_color.lower(), self.primary_color.lower())
+        if ratio < AA_CONTRAST:
+            msg = f"text_color on primary_color: contrast {shown_ratio(ratio)}:1, below {AA_CONTRAST}:1"
+            raise ValueError(msg)
+        return self
 
 
 class Category(_Entry):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -14,10 +15,13 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select
 
+from demo.content import load_counties
 from storefront.accounts.models import AuditEntry
 from storefront.app import create_app
 from storefront.db import scope_to_all_counties
+from storefront.forms import read_form
 from storefront.tenancy import service as tenancy_service
+from storefront.tenancy.admin_forms import BrandForm
 from storefront.tenancy.models import County
 from tests.integration.test_content_versions import queries
 from tests.support.admins import AdminBrowser, make_admin
@@ -101,6 +105,17 @@ def field_value(page: str, name: str) -> str:
 
 
 # 1. The form
+
+
+def test_the_demo_counties_brands_pass_the_brand_form_as_they_are():
+    """What `storefront seed-demo` stores, an admin could have typed: Save keeps it unchanged."""
+    for content in load_counties():
+        stored = {"custom_domain": None, **content.county.model_dump()}
+        form = read_form(BrandForm, BrandForm.shown(SimpleNamespace(**stored)))
+        assert form.errors == {}, (content.county.slug, form.errors)
+        assert form.data is not None
+        assert {name: stored[name] for name in form.data.columns()} == form.data.columns()
+        assert form.data.service_phone and form.data.shipping_promise_zh and form.data.after_sales_en
 
 
 async def test_the_form_shows_the_countys_brand_with_fees_in_yuan(client, counties):
