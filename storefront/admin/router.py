@@ -23,6 +23,7 @@ from storefront.admin.guard import (
     sign_in_required,
 )
 from storefront.catalog.admin import ProductAdminController
+from storefront.catalog.admin_csv import CatalogCsvController
 from storefront.catalog.admin_pictures import (
     LogoController,
     ProducerPhotoController,
@@ -35,6 +36,7 @@ from storefront.tenancy.platform_admin import PlatformCountyController
 ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
 ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
+ADMIN_PAGES.append(CatalogCsvController)
 ADMIN_PAGES.append(PlatformCountyController)
 ADMIN_PAGES.append(AdminUsersController)
 ADMIN_PAGES.append(BrandController)
