@@ -373,6 +373,10 @@ async def test_a_producer_photo_and_the_logo_are_replaced_and_shown_with_srcset(
         theirs = await session.scalar(select(County.logo_path).where(County.id == shops.guzhang))
     assert logo.startswith(f"uploads/{shops.raohe}/logo/") and theirs is None
     assert (await client.get(f"/media/{logo}")).status_code == 200
+    for page in ("/c/raohe/", "/c/raohe/about", "/"):  # the shop's header, its about page, the directory
+        html = (await client.get(page)).text
+        assert re.search(rf'<img src="/media/{re.escape(logo)}" srcset="[^"]*-320x320\.jpg 320w', html), page
+        assert f'srcset="/media/{logo[: -len("512x512.jpg")]}320x320.webp 320w' in html, page
 
 
 async def test_another_countys_ids_are_404_and_change_nothing(client, session_maker, shops):
