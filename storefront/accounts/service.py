@@ -36,6 +36,12 @@ class Action(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"
     TWO_FACTOR_ENABLED = "two_factor_enabled"
     ADMIN_CREATED = "admin_created"
+    ADMIN_DEACTIVATED = "admin_deactivated"
+    ADMIN_ACTIVATED = "admin_activated"
+    PASSWORD_RESET = "password_reset"
+    COUNTY_CREATED = "county_created"
+    COUNTY_DEACTIVATED = "county_deactivated"
+    COUNTY_ACTIVATED = "county_activated"
     COUNTY_CHOSEN = "county_chosen"
     OUT_OF_REACH = "out_of_reach"
     """An admin asked for what is not theirs: another county's id (404) or a platform page (403)."""
@@ -270,6 +276,56 @@ class AccountService:
             client_address=client_address,
         )
         await self.session.commit()
+
+    # A platform admin's changes to other accounts (the pages under /admin/users), each recorded
+    # with who did it, to whom and what; the caller commits.
+
+    async def admins(self) -> list[tuple[AdminUser, County | None]]:
+        """Every admin account, platform admins first, each with its county."""
+        rows = await self.session.execute(
+            select(AdminUser, County)
+            .outerjoin(County, County.id == AdminUser.county_id)
+            .order_by(AdminUser.role.desc(), County.slug, AdminUser.email)
+        )
+        return [(user, county) for user, county in rows]
+
+    async def set_active(
+        self, actor: AdminUser, user: AdminUser, active: bool, client_address: str = ""
+    ) -> bool:
+        """Deactivate (signed out at their next request, see the admin guard) or activate ``user``;
+        False when nothing changed. Raises :class:`AccountError` for the actor's own account."""
+        if user.id == actor.id and not active:
+            raise AccountError("an admin cannot deactivate their own account")
+        if user.is_active == active:
+            return False
+        user.is_active = active
+        await self.record(
+            Action.ADMIN_ACTIVATED if active else Action.ADMIN_DEACTIVATED,
+            actor=actor,
+            county_id=user.county_id,
+            subject=user.email,
+            detail=user.role,
+            client_address=client_address,
+        )
+        return True
+
+    async def reset_password(
+        self, actor: AdminUser, user: AdminUser, password: str, client_address: str = ""
+    ) -> None:
+        """A new temporary password for ``user``, who must choose their own at the next sign-in.
+        Raises :class:`AccountError` for a password the password rules refuse."""
+        if problem := password_problem(password, user.email):
+            raise AccountError(problem[0].lower() + problem[1:].rstrip("."))
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        await self.record(
+            Action.PASSWORD_RESET,
+            actor=actor,
+            county_id=user.county_id,
+            subject=user.email,
+            detail="must change password",
+            client_address=client_address,
+        )
 
     async def audit_page(
         self, page: int, per_page: int
