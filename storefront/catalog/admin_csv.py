@@ -185,7 +185,8 @@ class CatalogCsvController(Controller):
         county = _county(admin)
         form = read_form(ApplyForm, data).data or ApplyForm()
         expected = _digest(request, admin, form.payload, form.fingerprint)
-        text = _unpack(form.payload) if hmac.compare_digest(expected, form.digest) else None
+        matches = hmac.compare_digest(expected.encode(), form.digest.encode())
+        text = _unpack(form.payload) if matches else None
         if text is None:
             message = N_("This preview could not be checked; please import the file again.")
             return self._refused(request, admin, message, HTTP_400_BAD_REQUEST)

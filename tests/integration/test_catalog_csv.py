@@ -190,15 +190,17 @@ async def test_a_formula_cell_is_defused_and_comes_back_unchanged(client, sessio
         first = await session.scalar(select(Product).order_by(Product.id).limit(1))
         first.name_en = formula
         first.description_en = "-1 spoon a day"
+        session.add(Product(slug="coming-soon", name_zh="即将上市", is_active=False, position=7))
         await session.commit()
     admin = await signed_in(client)
     before = await snapshot(session_maker)
     export = await client.get(EXPORT)
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[1][2] == "'" + formula and rows[1][7] == "'-1 spoon a day"
+    assert rows[-1][:6] == ["coming-soon", "即将上市", "", "", "", "0"] and rows[-1][10:] == [""] * 5
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     preview = await upload(admin, export.content, **{"Accept-Language": "en"})
-    assert "Unchanged rows: 6" in preview.text and "there is nothing to change" in preview.text
+    assert "Unchanged rows: 7" in preview.text and "there is nothing to change" in preview.text
     assert await snapshot(session_maker) == before
 
 
@@ -433,6 +435,7 @@ async def test_a_tampered_or_stale_apply_is_refused(client, session_maker, shops
     for tampered in (
         swapped,
         {**fields, "digest": "0" * 64},
+        {**fields, "digest": "摘要" * 32},
         {**fields, "fingerprint": "x"},
         {"payload": fields["payload"]},
         {**fields, "payload": "not base64 !!"},
