@@ -58,35 +58,36 @@ class Pictures:
         return found
 
     async def add(self, product_id: int, stored: Sequence[StoredPicture]) -> None:
-        """The pictures after the product's last one."""
-        await self.product(product_id)
+        """The pictures after the product's last one (two uploads at once take turns)."""
+        await self._claim(product_id)
         last = await self.db_session.scalar(
             select(func.max(ProductImage.position)).where(ProductImage.product_id == product_id)
         )
         start = -1 if last is None else last
-        images = [
-            ProductImage(
-                product_id=product_id,
-                path=picture.path,
-                position=start + number,
-                width=picture.width,
-                height=picture.height,
-            )
-            for number, picture in enumerate(stored, start=1)
-        ]
-        self.db_session.add_all(images)
+        self.db_session.add_all(
+            [
+                ProductImage(
+                    product_id=product_id,
+                    path=picture.path,
+                    position=start + number,
+                    width=picture.width,
+                    height=picture.height,
+                )
+                for number, picture in enumerate(stored, start=1)
+            ]
+        )
         await self.db_session.flush()
-        await self._changed(product_id)
 
     async def set_alt(self, product_id: int, image_id: int, alt_zh: str, alt_en: str) -> None:
         image = await self.picture(product_id, image_id)
+        await self._claim(product_id)
         image.alt_zh, image.alt_en = alt_zh, alt_en
         await self.db_session.flush()
-        await self._changed(product_id)
 
     async def move(self, product_id: int, image_id: int, step: int) -> None:
         """One place earlier (``step`` -1) or later (+1); the first stays first, the last last."""
         await self.picture(product_id, image_id)
+        await self._claim(product_id)  # the order read next is the one changed: a double press moves twice
         ids = [image.id for image in (await self.product(product_id)).images]
         index = ids.index(image_id)
         target = max(0, min(len(ids) - 1, index + step))
@@ -95,6 +96,7 @@ class Pictures:
 
     async def reorder(self, product_id: int, ids: Sequence[int]) -> None:
         """The order an admin dragged the pictures into; it must name each picture once."""
+        await self._claim(product_id)
         current = [image.id for image in (await self.product(product_id)).images]
         if sorted(ids) != sorted(current):
             raise OrderOutOfDateError(product_id)
@@ -103,10 +105,10 @@ class Pictures:
     async def delete(self, product_id: int, image_id: int) -> str:
         """Takes the picture away and gives back its path, whose files go after the commit."""
         image = await self.picture(product_id, image_id)
+        await self._claim(product_id)
         path = image.path
         await self.db_session.delete(image)
         await self.db_session.flush()
-        await self._changed(product_id)
         return path
 
     async def producer(self, producer_id: int) -> Producer:
@@ -147,13 +149,18 @@ class Pictures:
                 .values(position=position)
                 .execution_options(synchronize_session=False)
             )
-        await self._changed(product_id)
 
-    async def _changed(self, product_id: int) -> None:
-        await self.db_session.execute(
+    async def _claim(self, product_id: int) -> None:
+        """Before a change to the product's pictures: one UPDATE of the product (of this county
+        only), which holds its row (PostgreSQL) or the write lock (SQLite) to the commit, so two
+        admins' changes take turns; and the county's content version, so shoppers see it at once."""
+        claimed = await self.db_session.execute(
             update(Product)
             .where(Product.id == product_id)
             .values(updated_at=utcnow())
+            .returning(Product.id)
             .execution_options(synchronize_session=False)
         )
+        if claimed.first() is None:
+            raise PictureNotFoundError(product_id)
         await bump_content_version(self.db_session, self.county_id)

@@ -7,6 +7,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -444,3 +445,34 @@ async def test_demo_pictures_without_sizes_still_show(client, session_maker, sho
             )
             == 1
         )
+
+
+async def test_a_form_without_files_sent_to_an_upload_is_refused_not_a_crash(client, session_maker, shops):
+    admin = await signed_in(client)
+    before = (await snapshot(session_maker), media_files(client))
+    photo = f"/admin/producers/{shops.producer}/photo"
+    for path in (pictures_path(shops.product), "/admin/brand/logo", photo):
+        response = await admin.post(f"{path}?lang=en", {"pictures": "x.jpg", "logo": "x", "photo": "x"})
+        assert response.status_code == 400, (path, response.status_code)
+        assert "Please choose a picture to upload." in response.text
+    assert (await snapshot(session_maker), media_files(client)) == before
+
+
+async def test_a_double_press_takes_turns(client, session_maker, shops):
+    admin = await signed_in(client)
+    path = pictures_path(shops.product)
+    token = await admin.csrf_token()
+    pressed = await asyncio.gather(
+        *(upload(admin, path, [(f"{n}.jpg", jpeg_bytes((640, 480)))], token=token) for n in range(3))
+    )
+    assert [response.status_code for response in pressed] == [303, 303, 303]
+    images = await images_of(session_maker, shops.raohe, shops.product)
+    assert sorted(image.position for image in images) == [0, 1, 2]  # none shares a place
+    last = images[-1]
+    moved = await asyncio.gather(
+        *(admin.post(f"{path}/{last.id}/move", {"direction": "up"}, token=token) for _ in range(2))
+    )
+    assert [response.status_code for response in moved] == [303, 303]
+    after = await images_of(session_maker, shops.raohe, shops.product)
+    assert [image.id for image in after] == [last.id, images[0].id, images[1].id]
+    assert [image.position for image in after] == [0, 1, 2]
