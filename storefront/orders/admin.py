@@ -151,7 +151,7 @@ class AdminOrders:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            await self.db_session.rollback()
+            await self.db_session.commit()  # nothing changed; a rollback would expire what the page shows
             return False
         record(self.db_session, order, actor, f"payment flag resolved: {note}")
         await self.db_session.commit()
@@ -384,15 +384,16 @@ class AdminOrderController(Controller):
         if attempt.result is RefundResult.REQUESTED:
             return Redirect(f"/admin/orders/{order.number}?done=refund", status_code=HTTP_303_SEE_OTHER)
         order = await orders.by_number(order.number)
+        typed = {**form.values, "amount": str(data.get("amount") or "").strip()}  # as typed, not in fen
         if attempt.result is RefundResult.TOO_MUCH:
             left = format_money(left_to_refund(order), order.currency)
             message = _(N_("At most %(amount)s is left to refund; nothing was refunded.")) % {"amount": left}
-            form = SubmittedForm(values=form.values, errors={"amount": message})
+            form = SubmittedForm(values=typed, errors={"amount": message})
             return await self._detail(admin, orders, order, form=form, status_code=HTTP_400_BAD_REQUEST)
         if attempt.result is RefundResult.REFUSED:
             refused = N_("Stripe refused the refund, so nothing was refunded or reserved: %(reason)s")
             message = _(refused) % {"reason": attempt.stripe_message}
-            form = SubmittedForm(values=form.values)
+            form = SubmittedForm(values=typed)
             return await self._detail(admin, orders, order, form=form, error=message, status_code=502)
         if attempt.result is RefundResult.NOT_REFUNDABLE:
             message = _(N_("Only an order paid through Stripe and not refunded in full can be refunded."))

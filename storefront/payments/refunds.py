@@ -123,7 +123,7 @@ async def request_refund(
         .execution_options(synchronize_session=False)
     )
     if reserved.rowcount != 1:
-        await db_session.rollback()
+        await db_session.commit()  # nothing changed; a rollback would expire what the page shows
         return RefundAttempt(RefundResult.STALE)
     shown = format_money(amount, order.currency)
     record(db_session, order, actor, f"refund of {shown} requested" + (f": {reason}" if reason else ""))

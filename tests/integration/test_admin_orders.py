@@ -39,7 +39,7 @@ async def admins(session_maker, counties) -> dict[str, int]:
     return {"raohe": raohe.id, "guzhang": guzhang.id}
 
 
-async def _order(session_maker, county_id: int, email: str, **fields) -> Order:
+async def order_in(session_maker, county_id: int, email: str, **fields) -> Order:
     async with session_maker() as session:
         scope_to_all_counties(session)
         order = paid_order(county_id, email, NOW)
@@ -69,7 +69,7 @@ async def _state(session_maker, number: str) -> tuple:
         )
 
 
-async def _signed_in(client: AsyncTestClient, email: str) -> AdminBrowser:
+async def signed_in(client: AsyncTestClient, email: str) -> AdminBrowser:
     admin = AdminBrowser(client)
     response = await admin.log_in(email)
     assert response.status_code == 303, response.text
@@ -77,8 +77,8 @@ async def _signed_in(client: AsyncTestClient, email: str) -> AdminBrowser:
 
 
 async def test_the_list_filters_searches_and_pages_newest_first(client, session_maker, counties, admins):
-    first = await _order(session_maker, counties["raohe"], "first@example.cn", created_at=NOW)
-    flagged = await _order(
+    first = await order_in(session_maker, counties["raohe"], "first@example.cn", created_at=NOW)
+    flagged = await order_in(
         session_maker,
         counties["raohe"],
         "flag@example.cn",
@@ -88,13 +88,13 @@ async def test_the_list_filters_searches_and_pages_newest_first(client, session_
         created_at=NOW + datetime.timedelta(days=1),
     )
     others = [
-        await _order(
+        await order_in(
             session_maker, counties["raohe"], f"n{n}@example.cn", created_at=NOW - datetime.timedelta(days=3)
         )
         for n in range(25)
     ]
-    elsewhere = await _order(session_maker, counties["guzhang"], "gz@example.cn", created_at=NOW)
-    await _signed_in(client, RAOHE_ADMIN)
+    elsewhere = await order_in(session_maker, counties["guzhang"], "gz@example.cn", created_at=NOW)
+    await signed_in(client, RAOHE_ADMIN)
 
     page = await client.get("/admin/orders/?lang=en")
     assert page.status_code == 200 and "27 orders, newest first." in page.text
@@ -125,7 +125,7 @@ async def test_the_list_filters_searches_and_pages_newest_first(client, session_
 
 
 async def test_the_detail_shows_lines_address_payment_and_history(client, session_maker, counties, admins):
-    order = await _order(
+    order = await order_in(
         session_maker,
         counties["raohe"],
         "li@example.cn",
@@ -139,7 +139,7 @@ async def test_the_detail_shows_lines_address_payment_and_history(client, sessio
                 session, stored, OrderStatus.REFUNDED, actor=admin_actor(admins["raohe"]), note="broken jar"
             )
             await session.commit()
-    await _signed_in(client, RAOHE_ADMIN)
+    await signed_in(client, RAOHE_ADMIN)
     page = await client.get(f"/admin/orders/{order.number}?lang=en")
     assert page.status_code == 200
     for text in ("椴树蜂蜜", "RH-1", "王小明", "中央大街 1 号", "¥68.00", "¥12.00", "currency mismatch"):
@@ -153,8 +153,8 @@ async def test_the_detail_shows_lines_address_payment_and_history(client, sessio
 async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
     client, session_maker, counties, admins
 ):
-    order = await _order(session_maker, counties["raohe"], "li@example.cn")
-    admin = await _signed_in(client, RAOHE_ADMIN)
+    order = await order_in(session_maker, counties["raohe"], "li@example.cn")
+    admin = await signed_in(client, RAOHE_ADMIN)
     page = await client.get(f"/admin/orders/{order.number}?lang=en")
     assert '<button type="submit">Mark shipped</button>' in page.text
     assert '<label for="ship-tracking">Tracking number</label>' in page.text
@@ -228,7 +228,7 @@ async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
     assert "顺丰" in (await client.get(found.headers["location"] + "?lang=zh")).text
 
     client.cookies.clear()
-    admin = await _signed_in(client, RAOHE_ADMIN)
+    admin = await signed_in(client, RAOHE_ADMIN)
     delivered = await admin.post(f"/admin/orders/{order.number}/deliver", {"status": "paid"})
     assert delivered.status_code == 303
     assert (await _state(session_maker, order.number))[1] == "delivered"
@@ -239,8 +239,8 @@ async def test_an_admin_ships_and_delivers_and_the_shopper_sees_the_courier(
 async def test_a_press_on_an_order_another_admin_moved_changes_nothing(
     client, session_maker, counties, admins
 ):
-    order = await _order(session_maker, counties["raohe"], "li@example.cn")
-    admin = await _signed_in(client, RAOHE_ADMIN)
+    order = await order_in(session_maker, counties["raohe"], "li@example.cn")
+    admin = await signed_in(client, RAOHE_ADMIN)
     assert "Mark shipped" in (await client.get(f"/admin/orders/{order.number}?lang=en")).text
     async with session_maker() as session:  # another admin, first
         with county_scope(session, counties["raohe"]):
@@ -251,13 +251,20 @@ async def test_a_press_on_an_order_another_admin_moved_changes_nothing(
         f"/admin/orders/{order.number}/ship", {"courier": "EMS", "tracking_number": "EMS123456"}
     )
     assert late.status_code == 409 and "Nothing was changed: this order is already Refunded." in late.text
-    assert (await _state(session_maker, order.number))[:6] == (counties["raohe"], "refunded", None, None, 0, 1)
+    assert (await _state(session_maker, order.number))[:6] == (
+        counties["raohe"],
+        "refunded",
+        None,
+        None,
+        0,
+        1,
+    )
     early = await admin.post(f"/admin/orders/{order.number}/deliver", {})
     assert early.status_code == 409
 
 
 async def test_every_order_route_is_sealed_per_county(client, session_maker, counties, admins):
-    theirs = await _order(
+    theirs = await order_in(
         session_maker,
         counties["guzhang"],
         "gz@example.cn",
@@ -265,7 +272,7 @@ async def test_every_order_route_is_sealed_per_county(client, session_maker, cou
         stripe_payment_intent="pi_guzhang",
     )
     before = await _state(session_maker, theirs.number)
-    admin = await _signed_in(client, RAOHE_ADMIN)
+    admin = await signed_in(client, RAOHE_ADMIN)
     routes = [route for route in client.app.routes if route.path.startswith("/admin/orders")]
     lists = {"/admin/orders", "/admin/orders/flagged"}  # their order is simply not in them
     called = 0
@@ -305,8 +312,8 @@ async def test_a_platform_admin_sees_the_county_they_chose(client, session_maker
 
     secret = pyotp.random_base32()
     await make_admin(session_maker, "boss@example.cn", totp_secret=secret)
-    raohe = await _order(session_maker, counties["raohe"], "r@example.cn")
-    guzhang = await _order(session_maker, counties["guzhang"], "g@example.cn")
+    raohe = await order_in(session_maker, counties["raohe"], "r@example.cn")
+    guzhang = await order_in(session_maker, counties["guzhang"], "g@example.cn")
     admin = AdminBrowser(client)
     await admin.log_in("boss@example.cn", totp_secret=secret)
     none = await client.get("/admin/orders/?lang=en")
