@@ -27,7 +27,7 @@ from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
-from storefront.tenancy.platform_forms import NewCountyForm
+from storefront.tenancy.platform_forms import BRAND_DEFAULTS, read_new_county
 from storefront.tenancy.platform_service import PlatformCounties, SlugTakenError
 
 LIST_PATH = "/admin/counties"
@@ -55,17 +55,17 @@ class PlatformCountyController(Controller):
 
     @get("/new", name="admin:county-form")
     async def new_county_form(self, admin: CurrentAdmin) -> Template:
-        return self._form(admin, SubmittedForm())
+        return self._form(admin, SubmittedForm(values=dict(BRAND_DEFAULTS)))
 
     @post("/", name="admin:county-create")
     async def create_county(
         self, admin: CurrentAdmin, counties: Counties, db_session: DbSession, data: FormData
     ) -> Template | Redirect:
-        form = read_form(NewCountyForm, data)
-        if form.data is None:
+        form, columns = read_new_county(data)
+        if columns is None:
             return self._form(admin, form, status_code=HTTP_400_BAD_REQUEST)
         try:
-            await counties.create(form.data.columns())
+            await counties.create(columns)
             await db_session.commit()  # redirects are not autocommitted
         except (SlugTakenError, IntegrityError) as taken:
             if isinstance(taken, IntegrityError):  # created at the same instant by another request

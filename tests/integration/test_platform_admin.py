@@ -31,6 +31,9 @@ NEW_COUNTY = {
     "province_en": "Heilongjiang",
     "tagline_zh": "华夏东极",
     "tagline_en": "Where China's day begins",
+    "primary_color": "#1B4F72",
+    "accent_color": "#fc3",
+    "text_color": "#FFF",
 }
 TEMPORARY = "temporary-pass-42"
 
@@ -136,6 +139,8 @@ async def test_a_platform_admin_opens_a_county_and_its_admin_who_sets_their_own_
         "is_active": "0",
         "content_version": "99",
         "custom_domain": "x.cn",
+        "story_zh": "forged story",
+        "shipping_fee": "0",
     }
     created = await boss.post("/admin/counties", {**NEW_COUNTY, **forged})
     assert created.status_code == 303 and created.headers["location"] == "/admin/counties"
@@ -146,6 +151,8 @@ async def test_a_platform_admin_opens_a_county_and_its_admin_who_sets_their_own_
         "Heilongjiang",
         "Where China's day begins",
     )
+    assert (county.primary_color, county.accent_color, county.text_color) == ("#1b4f72", "#ffcc33", "#ffffff")
+    assert county.story_zh == "" and county.shipping_fee == 1000
 
     listing = await client.get("/admin/counties")
     assert "fuyuan" in listing.text and 'href="/c/fuyuan/"' in listing.text
@@ -241,6 +248,9 @@ async def test_a_taken_slug_or_email_is_a_field_message_and_the_typed_values_sta
         ({"slug": "www"}, "slug", "the platform&#39;s own"),
         ({"slug": ""}, "slug", "address name, such as raohe"),
         ({"name_zh": " "}, "name_zh", "name in Chinese"),
+        ({"primary_color": "brown"}, "primary_color", "# and six hex digits"),
+        ({"accent_color": ""}, "accent_color", "# and six hex digits"),
+        ({"primary_color": "#f2c14e"}, "text_color", "contrast of only"),
         ({"province_en": ""}, "province_en", "province in English"),
         ({"tagline_en": "x" * 201}, "tagline_en", "under 200 characters"),
         ({"slug": ["a", "b"]}, "slug", "could not be read"),
