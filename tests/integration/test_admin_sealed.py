@@ -28,6 +28,7 @@ from tests.support.factories import make_catalog, make_county
 from tests.support.orders import paid_order
 
 RAOHE_ADMIN = "raohe-sealed@example.cn"
+GUZHANG_ADMIN = "guzhang-sealed@example.cn"
 PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 NOT_RECORDED = {"audit_log"}  # grows with every refused attempt, by design
 LAST = {"admin:logout"}  # ends the admin's session: called after everything else
@@ -130,7 +131,10 @@ async def sealed(session_maker) -> dict[str, Any]:
         await make_catalog(session, guzhang, products=1, category_slug="tea")
         await session.commit()
     await make_admin(session_maker, RAOHE_ADMIN, county="raohe")
-    return {"raohe": raohe.id, "guzhang": guzhang.id, "ids": await their_ids(session_maker, guzhang.id)}
+    theirs = await make_admin(session_maker, GUZHANG_ADMIN, county="guzhang")
+    ids = await their_ids(session_maker, guzhang.id)
+    ids.update(county_id=str(guzhang.id), user_id=str(theirs.id))
+    return {"raohe": raohe.id, "guzhang": guzhang.id, "ids": ids}
 
 
 async def test_every_admin_route_is_sealed_per_county(client, session_maker, sealed):
