@@ -29,6 +29,7 @@ from storefront.catalog.admin_pictures import (
     ProducerPhotoController,
     ProductPicturesController,
 )
+from storefront.catalog.admin_products import ProductEditController
 from storefront.orders.admin import AdminOrderController
 from storefront.tenancy.admin import BrandController
 from storefront.tenancy.platform_admin import PlatformCountyController
@@ -37,6 +38,7 @@ ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
 ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
 ADMIN_PAGES.append(CatalogCsvController)
+ADMIN_PAGES.append(ProductEditController)
 ADMIN_PAGES.append(PlatformCountyController)
 ADMIN_PAGES.append(AdminUsersController)
 ADMIN_PAGES.append(BrandController)

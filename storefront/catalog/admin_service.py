@@ -1,5 +1,6 @@
-"""What county admins do to the catalog from the product list: find products, change a variant's
-price or on-hand stock, switch a product on or off.
+"""What county admins do to their catalog: find products, change a variant's price or on-hand stock,
+switch a product on or off (the product list); create and edit products, their variants, producers
+and categories (the edit pages), and put categories in the order the shop shows them.
 
 Every query runs in the admin's county-scoped session (:mod:`storefront.admin.guard`), so another
 county's id finds nothing (:class:`CatalogItemNotFoundError`) and changes nothing. Every save
@@ -9,26 +10,66 @@ request, cached pages included. The caller commits (or rolls back after a refusa
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from math import ceil
+from typing import TypeVar
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from storefront.catalog.models import Product, Variant
+from storefront.catalog.admin_forms import (
+    CategoryForm,
+    NewProductForm,
+    ProducerForm,
+    ProductForm,
+    VariantForm,
+)
+from storefront.catalog.models import Category, Producer, Product, Variant
 from storefront.catalog.service import Page
 from storefront.clock import utcnow
+from storefront.i18n import N_
 from storefront.money import Fen
 from storefront.stock.service import StockLevels, VariantNotFoundError, set_on_hand
 from storefront.tenancy.service import bump_content_version
 
 ADMIN_PAGE_SIZE = 20
 SEARCH_TERMS = 5
+SLUG_TAKEN = N_("This web address name is already used in your county; please choose another.")
+SKU_TAKEN = N_("This SKU is already used in your county; please choose another.")
+NOT_IN_LIST = N_("Please choose from the list.")
+
+T = TypeVar("T")
+Unique = tuple[str, InstrumentedAttribute, object]
+"""A field of a save the county holds unique: (form field, column, value)."""
 
 
 class CatalogItemNotFoundError(LookupError):
     """No such product or variant in the admin's county."""
+
+
+class CatalogFieldError(ValueError):
+    """A save refused for fields only the database can judge (a slug or SKU taken, a category that
+    is not the county's); ``fields`` maps each form field to its (``N_``-marked) message. Nothing
+    was saved; after a clash the session was rolled back (its loaded objects are expired)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+class VariantHeldError(ValueError):
+    """A variant that open checkouts hold units of cannot be removed until they end."""
+
+    def __init__(self, held: int) -> None:
+        super().__init__(f"{held} units held")
+        self.held = held
+
+
+class LastVariantError(ValueError):
+    """A product keeps at least one variant: something to buy."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +114,13 @@ class CatalogAdmin:
         )
         return ProductPage(items=list(items), total=total, number=number, size=ADMIN_PAGE_SIZE, query=query)
 
-    async def variant(self, variant_id: int) -> Variant:
+    async def variant(self, variant_id: int, product_id: int | None = None) -> Variant:
+        """The county's variant (of ``product_id``, when given)."""
+        of_product = () if product_id is None else (Variant.product_id == product_id,)
         found = await self.db_session.scalar(
-            select(Variant).where(Variant.id == variant_id).execution_options(populate_existing=True)
+            select(Variant)
+            .where(Variant.id == variant_id, *of_product)
+            .execution_options(populate_existing=True)
         )
         if found is None:
             raise CatalogItemNotFoundError(variant_id)
@@ -109,7 +154,190 @@ class CatalogAdmin:
         await self._save(Product, product_id, is_active=active, updated_at=utcnow())
         return await self.product(product_id)
 
-    async def _save(self, model: type[Product | Variant], item_id: int, **values: object) -> None:
+    # The edit pages: products and their variants
+
+    async def choices(self) -> tuple[list[Category], list[Producer]]:
+        """The county's categories (in shop order) and producers, for a product's selects."""
+        categories = await self.categories()
+        producers = await self.producers()
+        return categories, producers
+
+    async def create_product(self, form: NewProductForm) -> Product:
+        """A new product with its first variant (the stock on hand all available)."""
+        await self._check_choices(form)
+        product = Product(**_product_values(form))
+        Variant(product=product, position=0, held=0, **_variant_values(form), stock=form.on_hand)
+        return await self._add(product, ("slug", Product.slug, form.slug), ("sku", Variant.sku, form.sku))
+
+    async def update_product(self, product_id: int, form: ProductForm) -> None:
+        await self._check_choices(form)
+        await self._update_slugged(Product, product_id, form, **_product_values(form), updated_at=utcnow())
+
+    async def add_variant(self, product_id: int, form: VariantForm) -> Variant:
+        product = await self.product(product_id)
+        variant = Variant(
+            product_id=product.id, held=0, position=form.position, stock=form.on_hand, **_variant_values(form)
+        )
+        await self._add(variant, ("sku", Variant.sku, form.sku))
+        await self._touch(product.id)
+        return variant
+
+    async def update_variant(self, product_id: int, variant_id: int, form: VariantForm) -> None:
+        """Label, SKU, price and position; on hand as counted (OnHandBelowHeldError below what
+        open checkouts hold, and nothing changed)."""
+        variant = await self.variant(variant_id, product_id)
+        await self.set_on_hand(variant.id, form.on_hand)
+        await self._unique(
+            self._save(Variant, variant.id, position=form.position, **_variant_values(form)),
+            ("sku", Variant.sku, form.sku),
+            own_id=variant.id,
+        )
+        await self._touch(product_id)
+
+    async def remove_variant(self, product_id: int, variant_id: int) -> None:
+        """Take a variant off sale for good: refused while checkouts hold units of it
+        (:class:`VariantHeldError`) or when it is the product's last (:class:`LastVariantError`).
+        Orders keep their copy of what was bought."""
+        # The product's row first (PostgreSQL): two removals of its last two variants take turns.
+        await self.db_session.execute(select(Product.id).where(Product.id == product_id).with_for_update())
+        variant = await self.variant(variant_id, product_id)
+        if variant.held:
+            raise VariantHeldError(variant.held)
+        siblings = await self.db_session.scalar(
+            select(func.count(Variant.id)).where(Variant.product_id == product_id)
+        )
+        if (siblings or 0) <= 1:
+            raise LastVariantError(product_id)
+        removed = await self.db_session.execute(
+            delete(Variant)
+            .where(Variant.id == variant.id, Variant.held == 0)
+            .returning(Variant.id)
+            .execution_options(synchronize_session=False)
+        )
+        if removed.first() is None:  # a checkout held some in between
+            raise VariantHeldError((await self.variant(variant.id)).held)
+        self.db_session.expunge(variant)
+        await self._touch(product_id)
+
+    async def _touch(self, product_id: int) -> None:
+        """The product changed (through one of its variants): its time, and the county's version."""
+        await self._save(Product, product_id, updated_at=utcnow())
+
+    async def _check_choices(self, form: ProductForm) -> None:
+        """The category and producer chosen are the county's (another county's id finds nothing)."""
+        wrong = {}
+        for field, model, chosen in (
+            ("category_id", Category, form.category_id),
+            ("producer_id", Producer, form.producer_id),
+        ):
+            if (
+                chosen is not None
+                and await self.db_session.scalar(select(model.id).where(model.id == chosen)) is None
+            ):
+                wrong[field] = NOT_IN_LIST
+        if wrong:
+            raise CatalogFieldError(wrong)
+
+    # Producers and categories
+
+    async def producers(self) -> list[Producer]:
+        return list(await self.db_session.scalars(select(Producer).order_by(Producer.name_zh, Producer.id)))
+
+    async def producer(self, producer_id: int) -> Producer:
+        return await self._one(Producer, producer_id)
+
+    async def create_producer(self, form: ProducerForm) -> Producer:
+        return await self._add(Producer(**form.model_dump()), ("slug", Producer.slug, form.slug))
+
+    async def update_producer(self, producer_id: int, form: ProducerForm) -> None:
+        await self._update_slugged(Producer, producer_id, form, **form.model_dump())
+
+    async def categories(self) -> list[Category]:
+        """In the order the shop shows them."""
+        return list(await self.db_session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+    async def category(self, category_id: int) -> Category:
+        return await self._one(Category, category_id)
+
+    async def create_category(self, form: CategoryForm) -> Category:
+        """A new category, last in the shop's order."""
+        last = await self.db_session.scalar(select(func.max(Category.position)))
+        category = Category(position=(last or 0) + 1, **form.model_dump())
+        return await self._add(category, ("slug", Category.slug, form.slug))
+
+    async def update_category(self, category_id: int, form: CategoryForm) -> None:
+        await self._update_slugged(Category, category_id, form, **form.model_dump())
+
+    async def move_category(self, category_id: int, step: int) -> None:
+        """One place up (``step`` -1) or down (+1) in the shop's order; at either end it stays.
+        The categories are numbered 1, 2, 3... again, so equal positions cannot stall a move."""
+        ordered = await self.db_session.scalars(
+            select(Category).order_by(Category.position, Category.id).with_for_update()
+        )
+        ordered = list(ordered)
+        index = next((number for number, item in enumerate(ordered) if item.id == category_id), None)
+        if index is None:
+            raise CatalogItemNotFoundError(category_id)
+        other = index + step
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, item in enumerate(ordered, start=1):
+            if item.position != position:
+                item.position = position
+        await self.db_session.flush()
+        await bump_content_version(self.db_session, self.county_id)
+
+    async def _one(self, model: type[T], item_id: int) -> T:
+        found = await self.db_session.scalar(
+            select(model).where(model.id == item_id).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+        )
+        if found is None:
+            raise CatalogItemNotFoundError(item_id)
+        return found
+
+    async def _add(self, item: T, *fields: Unique) -> T:
+        """A new row (and the rows it brings, such as a product's first variant), its slug or
+        SKU unique in the county; the county's content version goes up."""
+        self.db_session.add(item)
+        await self._unique(self.db_session.flush(), *fields)
+        await bump_content_version(self.db_session, self.county_id)
+        return item
+
+    async def _update_slugged(
+        self,
+        model: type[Product | Producer | Category],
+        item_id: int,
+        form: ProductForm | ProducerForm | CategoryForm,
+        **values: object,
+    ) -> None:
+        await self._unique(
+            self._save(model, item_id, **values), ("slug", model.slug, form.slug), own_id=item_id
+        )
+
+    async def _unique(self, save: Awaitable[T], *fields: Unique, own_id: int | None = None) -> T:
+        """Run ``save``; when the database refuses it for a slug or SKU already taken in the county
+        (typed twice, or two saves racing), roll back and say which field (CatalogFieldError).
+        ``own_id``: the row being saved, which may keep its own slug or SKU."""
+        try:
+            return await save
+        except IntegrityError:
+            await self.db_session.rollback()
+        taken = {}
+        for field, column, value in fields:
+            model = column.class_
+            others = () if own_id is None else (model.id != own_id,)
+            if (
+                await self.db_session.scalar(select(column).where(column == value, *others).limit(1))
+                is not None
+            ):
+                taken[field] = SKU_TAKEN if field == "sku" else SLUG_TAKEN
+        await self.db_session.rollback()  # end the read, leaving the session as the refusal left it
+        first = fields[0][0]
+        raise CatalogFieldError(taken or {first: SKU_TAKEN if first == "sku" else SLUG_TAKEN})
+
+    async def _save(
+        self, model: type[Product | Variant | Producer | Category], item_id: int, **values: object
+    ) -> None:
         """One UPDATE of the county's row (none of another county's), and the content version."""
         changed = await self.db_session.execute(
             update(model)
@@ -121,3 +349,15 @@ class CatalogAdmin:
         if changed.first() is None:
             raise CatalogItemNotFoundError(item_id)
         await bump_content_version(self.db_session, self.county_id)
+
+
+def _product_values(form: ProductForm) -> dict[str, object]:
+    """A product's columns from its form (the form's ``active`` is the column ``is_active``)."""
+    values = form.model_dump(include=set(ProductForm.model_fields))
+    values["is_active"] = values.pop("active")
+    return values
+
+
+def _variant_values(form: VariantForm | NewProductForm) -> dict[str, object]:
+    """A variant's label, SKU and price (on hand goes through the stock service, position apart)."""
+    return form.model_dump(include={"label_zh", "label_en", "sku", "price"})
