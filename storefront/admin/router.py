@@ -24,11 +24,13 @@ from storefront.admin.guard import (
 )
 from storefront.catalog.admin import ProductAdminController
 from storefront.catalog.admin_csv import CatalogCsvController
+from storefront.catalog.admin_categories import CategoryAdminController
 from storefront.catalog.admin_pictures import (
     LogoController,
     ProducerPhotoController,
     ProductPicturesController,
 )
+from storefront.catalog.admin_producers import ProducerAdminController
 from storefront.catalog.admin_products import ProductEditController
 from storefront.orders.admin import AdminOrderController
 from storefront.tenancy.admin import BrandController
@@ -39,6 +41,8 @@ ADMIN_PAGES.append(ProductAdminController)
 ADMIN_PAGES.append(AdminOrderController)
 ADMIN_PAGES.append(CatalogCsvController)
 ADMIN_PAGES.append(ProductEditController)
+ADMIN_PAGES.append(ProducerAdminController)
+ADMIN_PAGES.append(CategoryAdminController)
 ADMIN_PAGES.append(PlatformCountyController)
 ADMIN_PAGES.append(AdminUsersController)
 ADMIN_PAGES.append(BrandController)
