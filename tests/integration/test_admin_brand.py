@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 from dataclasses import replace
 from types import SimpleNamespace
@@ -348,3 +349,30 @@ async def test_a_platform_admin_without_a_county_gets_a_notice(client, session_m
     assert saved.status_code == 303
     assert (await brand_of(session_maker, counties["guzhang"]))["name_zh"] == "古丈县"
     assert await brand_of(session_maker, counties["raohe"]) == before
+
+
+async def test_two_counties_saving_the_same_domain_at_once_get_it_once(settings, session_maker, counties):
+    await make_admin(session_maker, "guzhang-brand@example.cn", county="guzhang")
+    app: Litestar = create_app(settings)
+
+    def client_for() -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
+
+    async with app.lifespan(), client_for() as first, client_for() as second:
+        raohe, guzhang = await signed_in(first), await signed_in(second, "guzhang-brand@example.cn")
+        for round_number in range(3):
+            domain = f"race{round_number}.example.cn"
+            answers = await asyncio.gather(
+                raohe.post(BRAND, {**BRAND_FORM, "custom_domain": domain}),
+                guzhang.post(BRAND, {**BRAND_FORM, "name_zh": "古丈县", "custom_domain": domain}),
+            )
+            codes = sorted(answer.status_code for answer in answers)
+            assert codes == [303, 400], codes
+            refused = next(answer for answer in answers if answer.status_code == 400)
+            assert 'id="custom_domain-error"' in refused.text
+            owners = [
+                slug
+                for slug in ("raohe", "guzhang")
+                if (await brand_of(session_maker, counties[slug]))["custom_domain"] == domain
+            ]
+            assert len(owners) == 1
