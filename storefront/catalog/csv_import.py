@@ -21,20 +21,19 @@ import csv
 import hashlib
 import io
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import BeforeValidator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.admin_forms import OnHand, Price
+from storefront.catalog.admin_forms import ProductForm, VariantFields
 from storefront.catalog.models import Category, Producer, Product, Variant
 from storefront.clock import utcnow
-from storefront.forms import FormModel, Text, field_error, form_text, limited, read_form, required
+from storefront.forms import FormModel, Text, field_error, form_text, limited, read_form
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.money import decimal_string
@@ -60,29 +59,14 @@ REQUIRED_COLUMNS = ("product_slug", "name_zh", "sku", "label_zh", "price", "on_h
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
-LONG_TEXT = 10_000
+CODE_LIMIT = 63
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SLUG_LIMIT = 63
-SKU = re.compile(r"[^\s']\S{0,63}")
 YES = frozenset({"1", "yes", "y", "true", "on", "是"})
 NO = frozenset({"0", "no", "n", "false", "off", "否"})
 HELD_MESSAGE = N_(
     "Stock on hand cannot be less than the %(held)s held by open checkouts; "
     "those units are not yours to count until the checkouts end."
 )
-
-
-def _slug(value: str) -> str:
-    if value and (len(value) > SLUG_LIMIT or not SLUG.fullmatch(value)):
-        raise field_error(N_("Please use lowercase letters, digits and hyphens, such as linden-honey."))
-    return value
-
-
-def _sku(value: str) -> str:
-    if value and not SKU.fullmatch(value):
-        raise field_error(N_("A SKU is 1 to 64 letters, digits or signs, without spaces, such as HONEY-500."))
-    return value
 
 
 def _yes_no(raw: Any) -> bool:
@@ -94,32 +78,21 @@ def _yes_no(raw: Any) -> bool:
     raise field_error(N_("Please write 1 (on sale) or 0 (not on sale)."))
 
 
-Slug = Annotated[Text, AfterValidator(_slug)]
+class ProductCsvColumns(FormModel):
+    """The product columns a CSV has beside :class:`ProductForm`'s: category and producer by slug
+    (found among the county's, or refused), and "active" as 1 or 0 (a typo is refused, not taken
+    for 0)."""
 
-
-class ProductRow(FormModel):
-    """The product columns of a row (absent optional columns take these defaults)."""
-
-    product_slug: Annotated[Slug, required(N_("Please give the product's slug, such as linden-honey."))] = ""
-    name_zh: Annotated[Text, required(N_("Please give the product's Chinese name.")), limited(200)] = ""
-    name_en: Annotated[Text, limited(200)] = ""
-    category_slug: Slug = ""
-    producer_slug: Slug = ""
+    category_slug: Annotated[Text, limited(CODE_LIMIT)] = ""
+    producer_slug: Annotated[Text, limited(CODE_LIMIT)] = ""
     active: Annotated[bool, BeforeValidator(_yes_no)] = "1"  # type: ignore[assignment]
-    description_zh: Annotated[Text, limited(LONG_TEXT)] = ""
-    description_en: Annotated[Text, limited(LONG_TEXT)] = ""
-    origin_zh: Annotated[Text, limited(LONG_TEXT)] = ""
-    origin_en: Annotated[Text, limited(LONG_TEXT)] = ""
 
 
-class VariantRow(FormModel):
-    """The variant columns of a row: price in yuan and on-hand stock by the product list's rules."""
-
-    sku: Annotated[Text, required(N_("Please give the variant's SKU.")), AfterValidator(_sku)] = ""
-    label_zh: Annotated[Text, required(N_("Please give the variant's Chinese label.")), limited(100)] = ""
-    label_en: Annotated[Text, limited(100)] = ""
-    price: Price = None  # type: ignore[assignment]
-    on_hand: OnHand = None  # type: ignore[assignment]
+CSV_ONLY = frozenset(ProductCsvColumns.model_fields)
+FORM_FIELD = {"product_slug": "slug"}
+"""CSV columns named otherwise in :class:`ProductForm`."""
+COLUMN = {field: column for column, field in FORM_FIELD.items()}
+TEXT_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "origin_zh", "origin_en")
 
 
 @dataclass(frozen=True)
@@ -340,9 +313,10 @@ def _form_errors(line: int, errors: Mapping[str, str], present: set[str]) -> lis
     return [RowError(line, column, message) for column, message in errors.items() if column in present]
 
 
-def _shown_product(data: ProductRow, present: set[str]) -> dict[str, str]:
-    cells = {name: str(getattr(data, name)) for name in PRODUCT_COLUMNS if name != "active"}
-    cells["active"] = "1" if data.active else "0"
+def _shown_product(form: ProductForm, columns: ProductCsvColumns, present: set[str]) -> dict[str, str]:
+    cells = {name: getattr(form, name) for name in TEXT_FIELDS}
+    cells.update(product_slug=form.slug, category_slug=columns.category_slug)
+    cells.update(producer_slug=columns.producer_slug, active="1" if columns.active else "0")
     return {name: value for name, value in cells.items() if name in present}
 
 
@@ -362,17 +336,26 @@ class _Planner:
             message = _(N_("This line has %(cells)s cells but the header names %(columns)s columns."))
             errors.append(RowError(line, "", message % {"cells": len(cells), "columns": len(self.header)}))
         values = {name: cell_value(cell) for name, cell in zip(self.header, cells, strict=False) if name}
-        product_form = read_form(ProductRow, {k: v for k, v in values.items() if k in PRODUCT_COLUMNS})
-        errors += _form_errors(line, product_form.errors, self.present)
+        product_form = read_form(
+            ProductForm,
+            {
+                FORM_FIELD.get(k, k): v
+                for k, v in values.items()
+                if k in PRODUCT_COLUMNS and k not in CSV_ONLY
+            },
+        )
+        columns_form = read_form(ProductCsvColumns, {k: v for k, v in values.items() if k in CSV_ONLY})
+        product_errors = {COLUMN.get(k, k): message for k, message in product_form.errors.items()}
+        errors += _form_errors(line, {**product_errors, **columns_form.errors}, self.present)
         variant_present = any(form_text(values.get(name)) for name in VARIANT_COLUMNS)
-        variant_form = read_form(VariantRow, {k: v for k, v in values.items() if k in VARIANT_COLUMNS})
+        variant_form = read_form(VariantFields, {k: v for k, v in values.items() if k in VARIANT_COLUMNS})
         if variant_present:
             errors += _form_errors(line, variant_form.errors, self.present)
         product = variant = None
-        if product_form.data is not None:
-            product = self._product(line, product_form.data, errors)
+        if product_form.data is not None and columns_form.data is not None:
+            product = self._product(line, product_form.data, columns_form.data, errors)
         if variant_present and variant_form.data is not None:
-            variant = self._variant(line, variant_form.data, product_form.values["product_slug"], errors)
+            variant = self._variant(line, variant_form.data, product_form.values["slug"], errors)
         if errors:
             self.plan.errors += errors
             return
@@ -385,8 +368,10 @@ class _Planner:
         if untouched and (variant is None or (variant.existing is not None and not variant.changes)):
             self.plan.unchanged += 1
 
-    def _product(self, line: int, data: ProductRow, errors: list[RowError]) -> ProductPlan | None:
-        shown = _shown_product(data, self.present)
+    def _product(
+        self, line: int, data: ProductForm, columns: ProductCsvColumns, errors: list[RowError]
+    ) -> ProductPlan:
+        shown = _shown_product(data, columns, self.present)
         values: dict[str, Any] = {}
         for name, value in shown.items():
             if name == "category_slug":
@@ -394,10 +379,10 @@ class _Planner:
             elif name == "producer_slug":
                 values["producer_id"] = self._lookup(line, name, value, self.catalog.producer_ids, errors)
             elif name == "active":
-                values["is_active"] = data.active
+                values["is_active"] = columns.active
             elif name != "product_slug":
                 values[name] = value
-        earlier = self.products.get(data.product_slug)
+        earlier = self.products.get(data.slug)
         if earlier is not None:
             if earlier.shown != shown:
                 message = _(
@@ -405,17 +390,17 @@ class _Planner:
                         "The product “%(slug)s” is on line %(line)s with other product details; "
                         "please give every row of a product the same product columns."
                     )
-                ) % {"slug": data.product_slug, "line": earlier.line}
+                ) % {"slug": data.slug, "line": earlier.line}
                 errors.append(RowError(line, "product_slug", message))
             return earlier
-        existing = self.catalog.products.get(data.product_slug)
+        existing = self.catalog.products.get(data.slug)
         old = self.catalog.product_cells(existing) if existing is not None else {}
         changes = [
             FieldChange(name, old.get(name, ""), value)
             for name, value in shown.items()
             if name != "product_slug" and (existing is None or old[name] != value)
         ]
-        return ProductPlan(line, data.product_slug, shown, values, existing, changes)
+        return ProductPlan(line, data.slug, shown, values, existing, changes)
 
     @staticmethod
     def _lookup(line: int, name: str, slug: str, known: dict[str, int], errors: list[RowError]) -> int | None:
@@ -430,7 +415,9 @@ class _Planner:
             errors.append(RowError(line, name, message % {"slug": slug}))
         return known.get(slug)
 
-    def _variant(self, line: int, data: VariantRow, product_slug: str, errors: list[RowError]) -> VariantPlan:
+    def _variant(
+        self, line: int, data: VariantFields, product_slug: str, errors: list[RowError]
+    ) -> VariantPlan:
         if (first := self.skus.get(data.sku)) is not None:
             message = _(N_("The SKU “%(sku)s” is already on line %(line)s.")) % {
                 "sku": data.sku,

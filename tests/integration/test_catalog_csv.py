@@ -250,7 +250,7 @@ async def test_every_bad_row_is_reported_with_its_line_and_reason(client, sessio
     assert preview.status_code == 400
     found = error_rows(preview.text)
     assert found == [
-        ("3", "Please give the product's Chinese name."),
+        ("3", "Please enter the product's name in Chinese."),
         ("4", "Please enter a price in yuan, such as 12.80."),
         ("5", "The SKU “OK-1” is already on line 2."),
         ("6", "There is no category “no-such-category” in this county."),
@@ -260,14 +260,14 @@ async def test_every_bad_row_is_reported_with_its_line_and_reason(client, sessio
             "Stock on hand cannot be less than the 3 held by open checkouts; "
             "those units are not yours to count until the checkouts end.",
         ),
-        ("9", "Please use lowercase letters, digits and hyphens, such as linden-honey."),
+        ("9", "Use lower-case letters a-z, digits and hyphens only, such as linden-honey."),
         ("10", "The price cannot be negative."),
         ("11", "Stock on hand cannot be negative."),
         ("13", f"The SKU “{shops.skus[2]}” belongs to the product “{product_2}”."),
     ], found
     assert "Bad rows: 10" in preview.text and "/admin/catalog/csv/apply" not in preview.text
     chinese = await upload(admin, text, **{"Accept-Language": "zh-CN"})
-    assert "请填写商品的中文名称。" in chinese.text
+    assert "请输入商品的中文名称。" in chinese.text
     assert await snapshot(session_maker) == before
 
 
