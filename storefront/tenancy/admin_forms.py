@@ -130,8 +130,14 @@ def matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _lines(raw: Any) -> str:
+    """Text as typed, with the line breaks browsers send (CR LF) as plain newlines: a blank line
+    between paragraphs is then ``\\n\\n`` however it was typed."""
+    return form_text(raw).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _text(limit: int) -> Any:
-    return Annotated[str, BeforeValidator(form_text), limited(limit)]
+    return Annotated[str, BeforeValidator(_lines), limited(limit)]
 
 
 Colour = Annotated[str, BeforeValidator(normalize_colour)]

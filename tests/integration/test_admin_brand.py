@@ -167,8 +167,12 @@ async def test_a_save_is_stored_normalised_bumps_the_version_and_is_audited(clie
     admin = await signed_in(client)
     before = await brand_of(session_maker, counties["raohe"])
     form = {**BRAND_FORM, "accent_color": "#F2A900", "text_color": "#fFf", "custom_domain": "Honey.Raohe.CN"}
+    form["after_sales_en"] = "Broken jars are replaced.\r\n\r\nOpened food is not returned."
     assert (await admin.post(BRAND, form)).status_code == 303
     after = await brand_of(session_maker, counties["raohe"])
+    assert after["after_sales_en"] == "Broken jars are replaced.\n\nOpened food is not returned."
+    shop = (await client.get("/c/raohe/?lang=en")).text
+    assert "<p>Broken jars are replaced.</p><p>Opened food is not returned.</p>" in shop
     assert after["accent_color"] == "#f2a900" and after["text_color"] == "#ffffff"
     assert after["shipping_fee"] == 1200 and after["free_shipping_threshold"] == 9900
     assert after["custom_domain"] == "honey.raohe.cn"
