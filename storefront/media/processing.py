@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from storefront.media.names import MAX_WIDTH, folder_for, height_for, sizes_for,
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG", "PNG", "WEBP"}
+DECODING_AT_ONCE = 2
+"""Pictures decoded at the same time by one process: a 40-megapixel picture takes some 160 MB."""
+_DECODING = threading.BoundedSemaphore(DECODING_AT_ONCE)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 
@@ -171,7 +175,9 @@ def _write(processed: ProcessedPicture, media_dir: Path, folder: str) -> StoredP
 
 
 def _process_and_write(data: bytes, media_dir: Path, folder: str) -> StoredPicture:
-    return _write(process(data), media_dir, folder)
+    with _DECODING:
+        processed = process(data)
+    return _write(processed, media_dir, folder)
 
 
 async def store_picture(data: bytes, media_dir: Path, county_id: int, kind: str) -> StoredPicture:

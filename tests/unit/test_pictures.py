@@ -156,3 +156,13 @@ def test_the_macro_gives_webp_sources_srcset_and_reserved_room():
         ' loading="lazy" decoding="async">'
     )
     assert 'src="/static/img/placeholder.svg"' in macro.render(path=None, alt="", lazy=True)
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "P", "1", "I;16", "CMYK", "RGBA"])
+def test_every_colour_mode_comes_out_as_rgb(mode):
+    image = Image.new(mode, (64, 48))
+    out = io.BytesIO()
+    image.save(out, "JPEG" if mode == "CMYK" else "WEBP" if mode == "RGBA" else "PNG")
+    processed = process(out.getvalue())
+    with Image.open(io.BytesIO(processed.renditions[-1].jpeg)) as stored:
+        assert stored.mode == "RGB" and stored.size == (64, 48)
