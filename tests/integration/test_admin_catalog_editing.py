@@ -705,3 +705,24 @@ async def test_the_forms_are_usable_on_a_phone(client, shops):
         assert ".catalog-form textarea, .catalog-form select { width: 100%; min-height: 2.75rem;" in page.text
         assert "min-height: 2.75rem" in page.text and 'name="viewport"' in page.text
         assert re.search(r"width: *\d{3,}px", page.text) is None
+
+
+async def test_ids_that_no_row_can_have_are_404(client, session_maker, shops):
+    admin = await signed_in(client)
+    before = await snapshot(session_maker)
+    huge = "9" * 25  # beyond any database integer
+    for path in (
+        f"/admin/products/{huge}",
+        f"/admin/products/{shops.product}/variants/{huge}",
+        f"/admin/producers/{huge}",
+        f"/admin/categories/{huge}",
+        "/admin/products/0",
+    ):
+        assert (await client.get(path)).status_code in {404, 405}, path
+        assert (await admin.post(path, {**new_product(), "kind": "farmer"})).status_code == 404, path
+    assert (await admin.post(f"/admin/categories/{huge}/move", {"direction": "up"})).status_code == 404
+    assert (await admin.post(f"/admin/products/{huge}/variants", variant_fields())).status_code == 404
+    for path in (f"/admin/products/variants/{huge}/price", f"/admin/products/variants/{huge}/stock"):
+        assert (await admin.post(path, {"price": "1", "on_hand": "1"})).status_code == 404, path
+    assert (await admin.post(f"/admin/products/{huge}/active", {"active": "1"})).status_code == 404
+    assert await snapshot(session_maker) == before
