@@ -531,3 +531,29 @@ async def test_every_action_appears_in_the_audit_log_with_readable_labels(client
     chinese = await client.get("/admin/audit?lang=zh")
     for label in ("新建县", "新建管理员", "重置密码", "停用管理员", "启用管理员", "停用县", "启用县", "登录"):
         assert f">{label}</td>" in chinese.text, label
+
+
+async def test_the_platform_pages_work_across_counties_whichever_county_is_chosen(
+    client, session_maker, platform
+):
+    boss = await boss_signed_in(client, platform)
+    async with session_maker() as session:
+        guzhang = await session.get(County, platform.guzhang)
+        await make_catalog(session, guzhang, products=3, category_slug="tea")
+        await session.commit()
+    assert (await boss.post("/admin/county", {"county_id": str(platform.raohe)})).status_code == 303
+    listing = await client.get("/admin/counties?lang=en")
+    rows = {
+        slug: re.findall(r"<td>(\d+)</td>", row)
+        for slug, row in re.findall(
+            r'<tr id="county-\d+">\s*<td>([a-z-]+)</td>(.*?)</tr>', listing.text, re.S
+        )
+    }
+    assert rows == {"guzhang": ["3", "0"], "raohe": ["2", "1"]}  # products and admins of every county
+    assert (await boss.post("/admin/counties", NEW_COUNTY)).status_code == 303
+    fields = {"email": "gu@example.cn", "role": "county_admin", "county_id": str(platform.guzhang)}
+    assert (await boss.post("/admin/users", {**fields, "password": TEMPORARY})).status_code == 303
+    assert (await account(session_maker, "gu@example.cn")).county_id == platform.guzhang
+    assert (await boss.post(f"/admin/counties/{platform.guzhang}/active", {"active": "0"})).status_code == 303
+    assert not (await county_by_slug(session_maker, "guzhang")).is_active
+    assert "Raohe County</strong>" in (await client.get("/admin/?lang=en")).text  # still acting on Raohe
