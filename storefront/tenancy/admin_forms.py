@@ -19,6 +19,7 @@ columns it sets).
 from __future__ import annotations
 
 import re
+from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, ValidationInfo, field_validator
@@ -70,7 +71,7 @@ def contrast_ratio(first: str, second: str) -> float:
 
 def shown_ratio(ratio: float) -> str:
     """A ratio as people read it, rounded down (4.499 is "4.49", never a passing "4.50")."""
-    return f"{int(ratio * 100) / 100:.2f}"
+    return str(Decimal(ratio).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 def _amount(raw: Any) -> str:
