@@ -630,6 +630,11 @@ async def test_another_countys_ids_are_404_and_change_nothing(client, session_ma
 
 async def test_extra_fields_are_ignored(client, session_maker, shops):
     admin = await signed_in(client)
+    before = await snapshot(session_maker)
+    for token in ("", "forged-token"):  # a missing or foreign CSRF token
+        refused = await admin.post("/admin/products/new", new_product(), token=token)
+        assert refused.status_code == 403
+    assert await snapshot(session_maker) == before
     extra = {
         "county_id": str(shops.guzhang),
         "id": str(shops.theirs["product_id"]),
