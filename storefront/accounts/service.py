@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     COUNTY_DEACTIVATED = "county_deactivated"
     COUNTY_ACTIVATED = "county_activated"
     COUNTY_CHOSEN = "county_chosen"
+    BRAND_SAVED = "brand_saved"
     OUT_OF_REACH = "out_of_reach"
     """An admin asked for what is not theirs: another county's id (404) or a platform page (403)."""
 

@@ -7,7 +7,6 @@ then renews the tokens cached pages are keyed on, once that transaction commits.
 
 from __future__ import annotations
 
-import enum
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from storefront.accounts.service import AccountService
+from storefront.accounts.service import AccountService, Action
 from storefront.content_versions import note_change
 from storefront.i18n import N_
 from storefront.tenancy.models import County
@@ -71,12 +70,6 @@ async def bump_content_version(db_session: AsyncSession, county_id: int) -> int:
     slug, version = (await db_session.execute(statement)).one()
     note_change(db_session, slug)
     return version
-
-
-class BrandAction(enum.StrEnum):
-    """What brand settings write to the audit log."""
-
-    BRAND_SAVED = "brand_saved"
 
 
 DOMAIN_TAKEN = N_("Another county's shop already uses this domain; please give another.")
@@ -138,7 +131,7 @@ async def save_brand(
         raise CustomDomainError(DOMAIN_TAKEN) from None
     await bump_content_version(db_session, county_id)
     await AccountService(db_session).record(
-        BrandAction.BRAND_SAVED,  # type: ignore[arg-type]
+        Action.BRAND_SAVED,
         actor=actor,
         county_id=county_id,
         subject=county.slug,
