@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
+from email_validator import EmailNotValidError, validate_email
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -143,3 +144,11 @@ def _shown(value: Any) -> str:
         return form_text(value)
     except PydanticCustomError:
         return ""
+
+
+def mail_address(value: str) -> str:
+    """Only addresses a mail server can take (``strict`` also limits the part before the @)."""
+    try:
+        return validate_email(value, check_deliverability=False, strict=True).normalized
+    except EmailNotValidError:
+        raise field_error(N_("This email address does not look right.")) from None

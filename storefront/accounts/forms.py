@@ -9,8 +9,7 @@ from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_vali
 from storefront.accounts.models import Role
 from storefront.accounts.passwords import MAX_LENGTH, password_problem
 from storefront.accounts.service import normalize_email
-from storefront.checkout.forms import _mail_address as mail_address
-from storefront.forms import FormModel, Text, field_error, limited, required
+from storefront.forms import FormModel, Text, field_error, limited, mail_address, required
 from storefront.i18n import N_
 
 

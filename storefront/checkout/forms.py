@@ -8,25 +8,16 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from storefront.checkout import divisions
 from storefront.checkout.service import ShippingAddress
-from storefront.forms import FormModel, Text, field_error, limited, required
+from storefront.forms import FormModel, Text, field_error, limited, mail_address, required
 from storefront.i18n import N_
 from storefront.orders.forms import OrderNumber
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 POSTAL_CODE = re.compile(r"[0-9]{6}")
-
-
-def _mail_address(value: str) -> str:
-    """Only addresses a mail server can take (``strict`` also limits the part before the @)."""
-    try:
-        return validate_email(value, check_deliverability=False, strict=True).normalized
-    except EmailNotValidError:
-        raise field_error(N_("This email address does not look right.")) from None
 
 
 def _without_separators(value: str) -> str:
@@ -49,7 +40,7 @@ class CheckoutForm(FormModel):
     """Contact email and a Chinese shipping address; divisions are codes from ``divisions``."""
 
     email: Annotated[
-        Text, required(N_("Please enter your email address.")), limited(254), AfterValidator(_mail_address)
+        Text, required(N_("Please enter your email address.")), limited(254), AfterValidator(mail_address)
     ] = ""
     recipient: Annotated[Text, required(N_("Please enter the recipient's name.")), limited(50)] = ""
     mobile: Annotated[
