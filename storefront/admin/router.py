@@ -23,8 +23,8 @@ from storefront.admin.guard import (
     sign_in_required,
 )
 from storefront.catalog.admin import ProductAdminController
-from storefront.catalog.admin_csv import CatalogCsvController
 from storefront.catalog.admin_categories import CategoryAdminController
+from storefront.catalog.admin_csv import CatalogCsvController
 from storefront.catalog.admin_pictures import (
     LogoController,
     ProducerPhotoController,
@@ -36,17 +36,26 @@ from storefront.orders.admin import AdminOrderController
 from storefront.tenancy.admin import BrandController
 from storefront.tenancy.platform_admin import PlatformCountyController
 
-ADMIN_PAGES: list = [SignInController, PasswordController, DashboardController]
-ADMIN_PAGES.append(ProductAdminController)
-ADMIN_PAGES.append(AdminOrderController)
-ADMIN_PAGES.append(CatalogCsvController)
-ADMIN_PAGES.append(ProductEditController)
-ADMIN_PAGES.append(ProducerAdminController)
-ADMIN_PAGES.append(CategoryAdminController)
-ADMIN_PAGES.append(PlatformCountyController)
-ADMIN_PAGES.append(AdminUsersController)
-ADMIN_PAGES.append(BrandController)
-ADMIN_PAGES.extend([ProductPicturesController, ProducerPhotoController, LogoController])
+ADMIN_PAGES: list = [
+    # the account itself
+    SignInController,
+    PasswordController,
+    DashboardController,
+    # the county's shop
+    ProductAdminController,
+    ProductEditController,
+    ProductPicturesController,
+    ProducerAdminController,
+    ProducerPhotoController,
+    CategoryAdminController,
+    CatalogCsvController,
+    AdminOrderController,
+    BrandController,
+    LogoController,
+    # the platform (platform admins only)
+    PlatformCountyController,
+    AdminUsersController,
+]
 
 
 def admin_router() -> Router:
