@@ -51,7 +51,7 @@ from storefront.shop import county_shop
 from storefront.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
-from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment
+from storefront.web import LanguageMiddleware, RejectNulBytes, create_environment, refuse_impossible_ids
 
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
@@ -199,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         response_cache_config=page_cache_config(settings.page_cache_seconds),
         stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
+        before_request=refuse_impossible_ids,
         after_exception=[record_out_of_reach],
         on_startup=[bind_host_lookup],
         lifespan=[run_sweeper],

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.middleware import ASGIMiddleware
 from markupsafe import Markup, escape
 
@@ -160,3 +160,15 @@ class LanguageMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
         finally:
             current_language.reset(token)
+
+
+MAX_ROW_ID = 2**31 - 1
+"""The largest id a row here has room for (PostgreSQL compares ids as 32-bit where a column is)."""
+
+
+def refuse_impossible_ids(request: Request) -> None:
+    """A whole-number id in a path that no row could have (0, negative, or too large for the
+    database) is a 404 before any query, never an overflow in the database (an app hook)."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 < value <= MAX_ROW_ID:
+            raise NotFoundException

@@ -50,17 +50,6 @@ class CatalogItemNotFoundError(LookupError):
     """No such product or variant in the admin's county."""
 
 
-MAX_ID = 2**63 - 1  # the largest BIGINT
-
-
-def known(item_id: int) -> int:
-    """An id a row could have; any other (0, or beyond any database integer, as a URL may say)
-    is simply not found, never sent to the database to overflow there."""
-    if not 0 < item_id <= MAX_ID:
-        raise CatalogItemNotFoundError(item_id)
-    return item_id
-
-
 class CatalogFieldError(ValueError):
     """A save refused for fields only the database can judge (a slug or SKU taken, a category that
     is not the county's); ``fields`` maps each form field to its (``N_``-marked) message. Nothing
@@ -130,7 +119,7 @@ class CatalogAdmin:
         of_product = () if product_id is None else (Variant.product_id == product_id,)
         found = await self.db_session.scalar(
             select(Variant)
-            .where(Variant.id == known(variant_id), *of_product)
+            .where(Variant.id == variant_id, *of_product)
             .execution_options(populate_existing=True)
         )
         if found is None:
@@ -140,7 +129,7 @@ class CatalogAdmin:
     async def product(self, product_id: int) -> Product:
         found = await self.db_session.scalar(
             select(Product)
-            .where(Product.id == known(product_id))
+            .where(Product.id == product_id)
             .options(selectinload(Product.variants))
             .execution_options(populate_existing=True)
         )
@@ -155,7 +144,7 @@ class CatalogAdmin:
     async def set_on_hand(self, variant_id: int, on_hand: int) -> StockLevels:
         """On hand as counted; what open checkouts hold stays held (OnHandBelowHeldError if less)."""
         try:
-            levels = await set_on_hand(self.db_session, known(variant_id), on_hand)
+            levels = await set_on_hand(self.db_session, variant_id, on_hand)
         except VariantNotFoundError as missing:
             raise CatalogItemNotFoundError(variant_id) from missing
         await bump_content_version(self.db_session, self.county_id)
@@ -210,9 +199,7 @@ class CatalogAdmin:
         (:class:`VariantHeldError`) or when it is the product's last (:class:`LastVariantError`).
         Orders keep their copy of what was bought."""
         # The product's row first (PostgreSQL): two removals of its last two variants take turns.
-        await self.db_session.execute(
-            select(Product.id).where(Product.id == known(product_id)).with_for_update()
-        )
+        await self.db_session.execute(select(Product.id).where(Product.id == product_id).with_for_update())
         variant = await self.variant(variant_id, product_id)
         if variant.held:
             raise VariantHeldError(variant.held)
@@ -302,7 +289,7 @@ class CatalogAdmin:
 
     async def _one(self, model: type[T], item_id: int) -> T:
         found = await self.db_session.scalar(
-            select(model).where(model.id == known(item_id)).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+            select(model).where(model.id == item_id).execution_options(populate_existing=True)  # type: ignore[attr-defined]
         )
         if found is None:
             raise CatalogItemNotFoundError(item_id)
@@ -354,7 +341,7 @@ class CatalogAdmin:
         """One UPDATE of the county's row (none of another county's), and the content version."""
         changed = await self.db_session.execute(
             update(model)
-            .where(model.id == known(item_id))
+            .where(model.id == item_id)
             .values(**values)
             .returning(model.id)
             .execution_options(synchronize_session=False)

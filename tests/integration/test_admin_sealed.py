@@ -201,3 +201,24 @@ async def test_a_visitor_who_is_not_signed_in_leaves_no_audit_entry(client, sess
             await session.scalar(select(AuditEntry.id).where(AuditEntry.action == Action.OUT_OF_REACH))
             is None
         )
+
+
+async def test_ids_no_row_can_have_are_404_on_every_admin_route(client, session_maker, sealed):
+    """0, or beyond any database integer, on any route: not found, never an overflow in the database."""
+    admin = AdminBrowser(client)
+    assert (await admin.log_in(RAOHE_ADMIN)).status_code == 303
+    token = await admin.csrf_token()
+    everything = await database_rows(session_maker)
+    routes = [
+        route for route in admin_routes(client.app) if ":int}" in route[1] and route[2].name not in LAST
+    ]
+    assert routes
+    for impossible in ("0", "9" * 25, str(2**63)):
+        for method, template, handler in routes:
+            path = re.sub(r"\{(\w+):int\}", impossible, template)
+            path = PATH_PARAM.sub(lambda found: sealed["ids"][found.group(1)], path)
+            data = None if method in {"GET", "DELETE"} else {**FORGED, "_csrf_token": token}
+            response = await client.request(method, path, data=data, follow_redirects=False)
+            expected = 403 if handler.opt.get("platform_only") else 404
+            assert response.status_code == expected, (method, path, response.status_code)
+    assert await database_rows(session_maker) == everything
