@@ -8,6 +8,7 @@ from storefront.accounts.models import AdminUser, AuditEntry
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import Base
 from storefront.jobs import JobLease
+from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.orders.models import Order, OrderEvent, OrderLine, StripeEvent
 from storefront.tenancy.models import County
 
@@ -17,6 +18,9 @@ __all__ = [
     "Base",
     "Category",
     "County",
+    "Creator",
+    "DailyMetric",
+    "Event",
     "JobLease",
     "Order",
     "OrderEvent",

@@ -137,6 +137,12 @@ class Order(TenantScoped, Base):
     courier: Mapped[str | None] = mapped_column(String(16), default=None)
     """Who carries it once shipped: a code of COURIERS."""
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    creator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("creators.id", ondelete="SET NULL"), index=True, default=None
+    )
+    """The county's creator whose link the shopper last followed (within 30 days), if any."""
+    referred_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    """When the shopper followed that link."""
     visitor_key: Mapped[str | None] = mapped_column(String(64), default=None)
     """A hash of the shopper's session id: one open checkout per visitor, and whose cart a payment empties."""
     confirmation_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,0 +1,67 @@
+"""Creators, the events shoppers leave, and the daily roll-ups the dashboard reads (DESIGN section 5)."""
+
+from __future__ import annotations
+
+import datetime
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.db import Base, TenantScoped
+
+
+class Creator(TenantScoped, Base):
+    """A video creator who sells the county's produce through ``?ref=CODE`` links."""
+
+    __tablename__ = "creators"
+    __table_args__ = (UniqueConstraint("county_id", "code"),)
+
+    name: Mapped[str] = mapped_column(String(100))
+    platform: Mapped[str] = mapped_column(String(20))
+    """douyin, kuaishou, channels (WeChat Channels), xiaohongshu or other."""
+    handle: Mapped[str] = mapped_column(String(100), default="")
+    code: Mapped[str] = mapped_column(String(64))
+    commission_bp: Mapped[int] = mapped_column(Integer, default=0)
+    """Commission in basis points of sales (500 is 5 %)."""
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Event(TenantScoped, Base):
+    """One fact, appended and never changed: a visit, a page or product view, a search, a cart or
+    checkout step, a payment or a refund; with an anonymous visitor id, never personal data."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_county_kind_at", "county_id", "kind", "at"),)
+
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    visitor: Mapped[str] = mapped_column(String(32), default="")
+    creator_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    device: Mapped[str] = mapped_column(String(10), default="")
+    """phone, tablet or desktop."""
+    product_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    """No foreign key: a fact outlives the product it was about."""
+    order_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    query: Mapped[str | None] = mapped_column(String(100), default=None)
+    results: Mapped[int | None] = mapped_column(Integer, default=None)
+    """How many products a search found."""
+    amount: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """Fen paid or refunded."""
+
+
+class DailyMetric(TenantScoped, Base):
+    """A roll-up: one metric's value for one Beijing day, for the county or one of its products,
+    producers, buyer provinces, creators or searches (``dimension`` and ``key``)."""
+
+    __tablename__ = "daily_metrics"
+    __table_args__ = (
+        UniqueConstraint("county_id", "day", "dimension", "key", "metric"),
+        Index("ix_daily_metrics_lookup", "county_id", "dimension", "metric", "day"),
+    )
+
+    day: Mapped[datetime.date] = mapped_column(Date)
+    dimension: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(100), default="")
+    metric: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
