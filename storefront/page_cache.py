@@ -92,7 +92,8 @@ def page_query(request: Request) -> list[tuple[str, str]]:
 
 
 def _plain(value: str) -> str:
-    return str(int(value)) if value.isdigit() and value.isascii() else value
+    """A whole number without its leading zeros (as text: Python refuses int() of 4,300+ digits)."""
+    return (value.lstrip("0") or "0") if value.isdigit() and value.isascii() else value
 
 
 def page_cache_key(request: Request) -> str:

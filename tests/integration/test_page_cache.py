@@ -198,3 +198,12 @@ async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_ot
         requests = asyncio.gather(*(client.get("/c/raohe/category/nothing-here") for _ in range(10)))
         pages = await asyncio.wait_for(requests, timeout=30)
     assert {page.status_code for page in pages} == {404}
+
+
+@pytest.mark.parametrize("path", ["/c/raohe/", "/c/raohe/category/honey"])
+async def test_a_page_number_of_thousands_of_digits_is_a_clear_400(cached_app, path):
+    """Longer than Python turns into a number: refused like any page out of range, never a crash."""
+    async with AsyncTestClient(app=cached_app) as client:
+        response = await client.get(f"{path}?page={'1' * 5000}")
+        assert response.status_code == 400
+        assert "<html" in response.text
