@@ -25,6 +25,8 @@ from storefront.media.names import MAX_WIDTH, folder_for, height_for, sizes_for,
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+MAX_ASPECT = 10
+"""Longest side over shortest: beyond it no page can show the picture (and WebP cannot hold it)."""
 FORMATS = {"JPEG", "PNG", "WEBP"}
 DECODING_AT_ONCE = 2
 """Pictures decoded at the same time by one process: a 40-megapixel picture takes some 160 MB."""
@@ -38,6 +40,10 @@ NOT_A_PICTURE = N_(
 )
 TOO_LARGE = N_("This picture is larger than 8 MB; please choose a smaller file.")
 TOO_MANY_PIXELS = N_("This picture has more than 40 megapixels; please choose a smaller picture.")
+TOO_NARROW = N_(
+    "This picture is too narrow or too tall to show; "
+    "please crop it to at most 10 times as long as it is wide."
+)
 DAMAGED = N_("This picture is damaged or incomplete and cannot be read; please upload it again.")
 
 
@@ -96,6 +102,8 @@ def _opened(data: bytes) -> Image.Image:
         raise PictureRefused(DAMAGED)
     if width * height > MAX_PIXELS:
         raise PictureRefused(TOO_MANY_PIXELS)
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise PictureRefused(TOO_NARROW)
     return image
 
 

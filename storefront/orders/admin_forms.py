@@ -19,6 +19,8 @@ from storefront.i18n import N_
 from storefront.money import Fen
 from storefront.orders.models import COURIERS, OrderStatus
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The dates an order list can be filtered by (the calendar's ends would overflow in Beijing time)."""
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9]{6,30}")
 YUAN = re.compile(r"([0-9]{1,9})(?:\.([0-9]{0,2}))?")
 WHOLE_FEN = re.compile(r"[0-9]{1,12}")
@@ -53,9 +55,14 @@ def _date_or_none(value: object) -> datetime.date | None:
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise field_error(N_("Please enter a date as YYYY-MM-DD.")) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise field_error(
+            N_("Please enter a date between %(first)s and %(last)s."), first=FIRST_YEAR, last=LAST_YEAR
+        )
+    return day
 
 
 class OrderFilterForm(FormModel):

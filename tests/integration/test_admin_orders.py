@@ -122,6 +122,10 @@ async def test_the_list_filters_searches_and_pages_newest_first(client, session_
     assert await numbers("status=shipped") == set()
     bad = await client.get("/admin/orders/?lang=en&date_from=29/11/2026&status=lost")
     assert bad.status_code == 400 and "Please enter a date as YYYY-MM-DD." in bad.text
+    for edge in ("date_to=9999-12-31", "date_from=0001-01-01"):  # the calendar's ends, in Beijing time
+        for path in ("/admin/orders/", "/admin/orders/export"):
+            refused = await client.get(f"{path}?lang=en&{edge}")
+            assert refused.status_code == 400 and "Please enter a date between 2000 and 2100." in refused.text
 
 
 async def test_the_detail_shows_lines_address_payment_and_history(client, session_maker, counties, admins):

@@ -68,13 +68,33 @@ def truncated(data: bytes) -> bytes:
         (bomb_png(8000, 6000), processing.TOO_MANY_PIXELS),  # 48 megapixels: under Pillow's, over ours
         (truncated(jpeg_bytes((1600, 1200))), processing.DAMAGED),
         (truncated(png_bytes((800, 600), "RGB")), processing.DAMAGED),
+        (png_bytes((1, 20000), "L"), processing.TOO_NARROW),  # taller than WebP can hold
+        (png_bytes((70000, 2), "L"), processing.TOO_NARROW),
+        (png_bytes((1101, 100), "RGB"), processing.TOO_NARROW),
     ],
-    ids=["empty", "gif", "pdf", "9mb", "bomb", "48mp", "cut-jpeg", "cut-png"],
+    ids=[
+        "empty",
+        "gif",
+        "pdf",
+        "9mb",
+        "bomb",
+        "48mp",
+        "cut-jpeg",
+        "cut-png",
+        "1x20000",
+        "70000x2",
+        "11-to-1",
+    ],
 )
 def test_what_is_not_a_picture_we_take_is_refused_with_its_reason(data, message):
     with pytest.raises(PictureRefused) as refused:
         process(data)
     assert refused.value.message == message
+
+
+def test_a_long_panorama_within_ten_to_one_is_taken():
+    processed = process(png_bytes((2000, 200), "RGB"))
+    assert processed is not None
 
 
 def test_a_gif_is_refused_even_though_pillow_reads_it():
