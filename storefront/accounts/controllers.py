@@ -165,4 +165,5 @@ class PasswordController(Controller):
                 status_code=HTTP_400_BAD_REQUEST,
             )
         await accounts.change_password(admin.user, form.data.new_password, client_address(request))
+        await sign_in(request, admin.user)  # this session goes on under the new password; others end
         return _see(HOME_PATH)

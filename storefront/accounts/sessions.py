@@ -9,6 +9,7 @@ cookie: the old cookie then names nothing.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from typing import Any
@@ -25,6 +26,8 @@ COUNTY_CHOICE_KEY = "admin_county_id"
 """The county a platform admin chose to act on."""
 PENDING_SECONDS = 300
 SIGNED_IN_AT_KEY = "admin_signed_in_at"
+PASSWORD_MARK_KEY = "admin_password_mark"
+"""A digest of the password hash signed in with: a new password ends every other session."""
 SIGN_IN_SECONDS = 12 * 3600
 """How long a sign-in lasts (the visitor session itself lasts 14 days): a working day, then again."""
 SESSION_STORE = "sessions"
@@ -45,6 +48,18 @@ def signed_in_user_id(request: Request) -> int | None:
     if not isinstance(since, (int, float)) or not 0 <= time.time() - since < SIGN_IN_SECONDS:
         return None
     return user_id if isinstance(user_id, int) else None
+
+
+def password_mark(user: AdminUser) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()
+
+
+def signed_in_with_current_password(request: Request, user: AdminUser) -> bool:
+    """False once the account's password changed (by its owner elsewhere, or reset) since this
+    session signed in."""
+    return secrets.compare_digest(
+        str(request.scope["session"].get(PASSWORD_MARK_KEY, "")), password_mark(user)
+    )
 
 
 def set_pending(request: Request, user: AdminUser, totp_secret: str | None = None) -> None:
@@ -73,6 +88,7 @@ async def sign_in(request: Request, user: AdminUser) -> None:
     session.pop(COUNTY_CHOICE_KEY, None)
     session[USER_KEY] = user.id
     session[SIGNED_IN_AT_KEY] = time.time()
+    session[PASSWORD_MARK_KEY] = password_mark(user)
 
 
 async def sign_out(request: Request) -> None:

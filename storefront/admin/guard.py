@@ -30,7 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.accounts.models import AdminUser
 from storefront.accounts.service import AccountService, Action
-from storefront.accounts.sessions import COUNTY_CHOICE_KEY, client_address, signed_in_user_id
+from storefront.accounts.sessions import (
+    COUNTY_CHOICE_KEY,
+    client_address,
+    signed_in_user_id,
+    signed_in_with_current_password,
+)
 from storefront.db import scope_to_county
 from storefront.tenancy.models import County
 
@@ -85,7 +90,7 @@ async def admin_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
         raise SignInRequired
     db_session = request_session(connection)
     user = await db_session.get(AdminUser, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not signed_in_with_current_password(connection, user):  # type: ignore[arg-type]
         connection.scope["session"].clear()
         raise SignInRequired
     if user.must_change_password and not opt.get("password_change"):

@@ -347,3 +347,27 @@ async def test_a_deactivated_account_is_signed_out(client, session_maker, raohe_
         await session.commit()
     assert (await client.get("/admin/", follow_redirects=False)).headers["location"] == "/admin/login"
     assert (await admin.log_in(RAOHE_ADMIN)).status_code == 400
+
+
+async def test_a_new_password_ends_the_accounts_other_sessions(client, raohe_admin):
+    """Signed in on two machines; a password changed on one signs the other out (a lost laptop)."""
+    admin = AdminBrowser(client)
+
+    def machine(cookies: dict[str, str]) -> None:
+        client.cookies.clear()
+        for name, value in cookies.items():
+            client.cookies.set(name, value, domain="testserver.local")
+
+    assert (await admin.log_in(RAOHE_ADMIN)).status_code == 303
+    elsewhere = dict(client.cookies.items())
+    machine({})
+    assert (await admin.log_in(RAOHE_ADMIN)).status_code == 303
+    machine(elsewhere)
+    assert (await client.get("/admin/", follow_redirects=False)).status_code == 200  # both signed in
+    machine({})
+    assert (await admin.log_in(RAOHE_ADMIN)).status_code == 303
+    assert (await admin.change_password("a-new-pass-2026")).status_code == 303
+    assert (await client.get("/admin/", follow_redirects=False)).status_code == 200  # this one goes on
+    machine(elsewhere)
+    signed_out = await client.get("/admin/", follow_redirects=False)
+    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/admin/login"
