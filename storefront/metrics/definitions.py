@@ -39,20 +39,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.catalog.models import Producer, Product, Variant
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
+from storefront.metrics.events import (
+    ADD_TO_CART,
+    CHECKOUT_STARTED,
+    ORDER_PAID,
+    ORDER_REFUNDED,
+    PAGE_VIEW,
+    PRODUCT_VIEW,
+    SEARCH,
+    VISIT,
+)
 from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.periods import Period, month_of, previous, year_before
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.tenancy.models import County
-
-# Event kinds (the events helper's constants carry the same values).
-VISIT = "visit"
-PAGE_VIEW = "page_view"
-PRODUCT_VIEW = "product_view"
-SEARCH = "search"
-ADD_TO_CART = "add_to_cart"
-CHECKOUT_STARTED = "checkout_started"
-ORDER_PAID = "order_paid"
-ORDER_REFUNDED = "order_refunded"
 
 NEVER_SOLD = (OrderStatus.CANCELLED, OrderStatus.EXPIRED)
 """Orders in these statuses never count, whatever events they have."""
@@ -358,6 +358,7 @@ async def raw_facts(
             ).group_by(day, Order.province, Order.creator_id)
         )
         for on, province, creator_id, orders, amount in rows:
+            amount = int(amount)  # a sum of bigints is a Decimal on PostgreSQL
             facts[on, COUNTY, "", metric] += amount
             if kind == ORDER_PAID:
                 facts[on, COUNTY, "", ORDERS] += orders
@@ -440,7 +441,8 @@ async def _line_facts(
             .where(Order.total > 0)
             .group_by(day, product_id, producer_id, name)
         )
-        for on, product, producer, copied_name, units, money in await db_session.execute(statement):
+        for on, product, producer, copied_name, quantity, amount in await db_session.execute(statement):
+            units, money = int(quantity), int(amount)  # sums of bigints are Decimals on PostgreSQL
             keys = []
             if PRODUCT in dimensions:
                 keys.append((PRODUCT, product_key(product, copied_name)))
@@ -817,7 +819,8 @@ async def producer_statement(
             .where(Product.producer_id == producer_id, Order.total > 0)
             .group_by(*names)
         )
-        for *name, quantity, money in rows:
+        for *name, summed_quantity, summed_money in rows:
+            quantity, money = int(summed_quantity), int(summed_money)
             if kind == ORDER_PAID:
                 units[tuple(name)] += quantity
                 paid[tuple(name)] += money

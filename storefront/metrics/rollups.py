@@ -1,0 +1,181 @@
+"""Daily roll-ups: the additive numbers of each closed Beijing day, stored so the dashboard never
+scans years of events (issue 9 part 6).
+
+A roll-up row is ``DailyMetric(county, day, dimension, key, metric, value)``; the values are
+computed by :func:`storefront.metrics.definitions.raw_facts`, so a day read from roll-ups and the
+same day read from the raw rows give the same numbers (the tests check it). The vocabulary:
+
+============  ==================================  =============================================
+dimension     key                                 metrics (all per Beijing day)
+============  ==================================  =============================================
+county        ``""``                              ``paid`` (fen of ``order_paid`` events),
+                                                  ``refunded`` (fen of ``order_refunded``),
+                                                  ``orders`` (orders paid), ``visitors``,
+                                                  ``product_viewers``, ``cart_adders``,
+                                                  ``checkout_starters`` (distinct visitors that
+                                                  day), ``rolled_up`` (1: the day is built)
+product       ``p<product id>``, or ``n<copied    ``units``, ``paid`` (line amounts),
+              name>`` for a deleted variant       ``refunded`` (the lines' refund shares)
+producer      ``<producer id>``                   ``units``, ``paid``, ``refunded`` (as product)
+province      the buyer's province                ``paid``, ``refunded``, ``orders``
+creator       ``<creator id>``                    ``visits``, ``orders``, ``paid``, ``refunded``
+search        the query (collapsed, lower-case)   ``zero_results`` (searches that found nothing)
+ship_hours    whole hours from payment            ``orders`` shipped that day after that long
+============  ==================================  =============================================
+
+Only closed days are rolled up (before today in Beijing); today is always read raw. A day is
+rebuilt whole (its rows deleted and written again in one transaction), so a rebuild can be repeated
+at any time. The roll-up job (:func:`run_rollups`) rebuilds yesterday, and any of the last week's
+days not built yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a time (a lease in
+``storefront.jobs``), so late events of yesterday are caught.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import logging
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storefront.db import all_counties_scope, county_scope
+from storefront.jobs import take_lease
+from storefront.metrics.definitions import COUNTY, ROLLED_UP, beijing_today, raw_facts
+from storefront.metrics.models import DailyMetric
+from storefront.metrics.periods import Period
+from storefront.tenancy.models import County
+
+logger = logging.getLogger(__name__)
+
+ROLLUP_LEASE = "metrics-rollups"
+ROLLUP_INTERVAL_SECONDS = 300
+CATCH_UP_DAYS = 7
+"""How many closed days back the job looks for days not rolled up yet."""
+CHUNK_DAYS = 31
+
+
+def closed(first_day: datetime.date, last_day: datetime.date, today: datetime.date) -> Period | None:
+    """The part of ``first_day``..``last_day`` before ``today`` (None when nothing is closed)."""
+    last = min(last_day, today - datetime.timedelta(days=1))
+    return Period(first_day, last) if first_day <= last else None
+
+
+async def rebuild(
+    db_session: AsyncSession,
+    county_id: int,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    *,
+    today: datetime.date | None = None,
+) -> int:
+    """Write the roll-ups of ``county_id`` for each closed Beijing day from ``first_day`` to
+    ``last_day`` (days from today on are left alone); returns how many days were written.
+
+    Flushes but does not commit: the caller commits (one transaction, so a reader sees a day
+    either before or after, never half built).
+    """
+    period = closed(first_day, last_day, today or beijing_today())
+    if period is None:
+        return 0
+    with county_scope(db_session, county_id):
+        for start in range(0, period.days, CHUNK_DAYS):
+            first = period.first + datetime.timedelta(days=start)
+            chunk = Period(first, min(period.last, first + datetime.timedelta(days=CHUNK_DAYS - 1)))
+            facts = await raw_facts(db_session, chunk)
+            await db_session.execute(
+                delete(DailyMetric)
+                .where(DailyMetric.day >= chunk.first, DailyMetric.day <= chunk.last)
+                .execution_options(synchronize_session=False)
+            )
+            rows = [
+                {
+                    "county_id": county_id,
+                    "day": on,
+                    "dimension": dimension,
+                    "key": key,
+                    "metric": metric,
+                    "value": value,
+                }
+                for (on, dimension, key, metric), value in facts.items()
+            ]
+            rows += [
+                {
+                    "county_id": county_id,
+                    "day": on,
+                    "dimension": COUNTY,
+                    "key": "",
+                    "metric": ROLLED_UP,
+                    "value": 1,
+                }
+                for on in chunk.each_day()
+            ]
+            await db_session.execute(insert(DailyMetric), rows)
+        await db_session.flush()
+    return period.days
+
+
+async def missing_days(db_session: AsyncSession, county_id: int, period: Period) -> list[datetime.date]:
+    """The days of ``period`` without roll-ups."""
+    with county_scope(db_session, county_id):
+        built = set(
+            await db_session.scalars(
+                select(DailyMetric.day).where(
+                    DailyMetric.dimension == COUNTY,
+                    DailyMetric.metric == ROLLED_UP,
+                    DailyMetric.day >= period.first,
+                    DailyMetric.day <= period.last,
+                )
+            )
+        )
+    return [on for on in period.each_day() if on not in built]
+
+
+async def refresh(db_session: AsyncSession, today: datetime.date | None = None) -> int:
+    """Rebuild yesterday, and the last week's days never built, for every active county,
+    committing county by county; returns how many county-days were written."""
+    today = today or beijing_today()
+    yesterday = today - datetime.timedelta(days=1)
+    week = Period(today - datetime.timedelta(days=CATCH_UP_DAYS), yesterday)
+    with all_counties_scope(db_session):
+        counties = list(
+            await db_session.scalars(select(County.id).where(County.is_active).order_by(County.id))
+        )
+    written = 0
+    for county_id in counties:
+        days = set(await missing_days(db_session, county_id, week)) | {yesterday}
+        for on in sorted(days):
+            written += await rebuild(db_session, county_id, on, on, today=today)
+        await db_session.commit()
+    return written
+
+
+async def _take_turn(app: Litestar, seconds: int) -> bool:
+    async with app.state.db_config.get_session() as db_session:
+        return await take_lease(db_session, ROLLUP_LEASE, datetime.timedelta(seconds=seconds))
+
+
+async def _refresh_forever(app: Litestar) -> None:
+    while True:
+        await asyncio.sleep(ROLLUP_INTERVAL_SECONDS)
+        try:
+            if await _take_turn(app, ROLLUP_INTERVAL_SECONDS):
+                async with app.state.db_config.get_session() as db_session:
+                    await refresh(db_session)
+        except Exception:
+            logger.exception("metrics roll-up run failed")
+
+
+@contextlib.asynccontextmanager
+async def run_rollups(app: Litestar) -> AsyncIterator[None]:
+    """App lifespan: refresh the roll-ups every few minutes, in one worker at a time."""
+    task = asyncio.create_task(_refresh_forever(app))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
