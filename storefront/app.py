@@ -33,6 +33,7 @@ from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.content_versions import VERSIONS_STORE
 from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.referrals import ReferralMiddleware
+from storefront.metrics.rollups import run_rollups
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
 from storefront.page_cache import STORE_NAME as PAGE_STORE
@@ -202,7 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=refuse_impossible_ids,
         after_exception=[record_out_of_reach],
         on_startup=[bind_host_lookup],
-        lifespan=[run_sweeper],
+        lifespan=[run_sweeper, run_rollups],
         openapi_config=None,
     )
     app.county_hosts = county_hosts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import os
 
 import click
@@ -92,6 +93,35 @@ class StorefrontCLIPlugin(CLIPluginProtocol):
             click.echo(
                 f"settled {len(settled)} order(s): {', '.join(settled)}" if settled else "nothing to release"
             )
+
+        @cli.group(name="metrics", help="The brand dashboard's numbers.")
+        def metrics_group() -> None:
+            pass
+
+        @metrics_group.command(name="rebuild", help="Rebuild the daily roll-ups of closed Beijing days.")
+        @click.option("--county", "county_slug", default=None, help="Only this county (its slug).")
+        @click.option(
+            "--since",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            default=None,
+            help="From this Beijing day (YYYY-MM-DD); by default from the county's first event.",
+        )
+        def rebuild_metrics_command(
+            app: Litestar, county_slug: str | None, since: datetime.datetime | None
+        ) -> None:
+            from storefront.metrics.rollups import UnknownCounty, rebuild_all
+
+            async def run() -> dict[str, int]:
+                async with app.state.db_config.get_session() as session:
+                    return await rebuild_all(session, county_slug, since.date() if since else None)
+
+            try:
+                written = asyncio.run(run())
+            except UnknownCounty:
+                click.echo(f"metrics rebuild: no county has the slug {county_slug!r}", err=True)
+                raise SystemExit(1) from None
+            for slug, days in written.items():
+                click.echo(f"{slug}: {days} day(s) rolled up")
 
 
 def main() -> None:

@@ -39,13 +39,14 @@ import logging
 from collections.abc import AsyncIterator
 
 from litestar import Litestar
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storefront.clock import beijing_date
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import take_lease
 from storefront.metrics.definitions import COUNTY, ROLLED_UP, beijing_today, raw_facts
-from storefront.metrics.models import DailyMetric
+from storefront.metrics.models import DailyMetric, Event
 from storefront.metrics.periods import Period
 from storefront.tenancy.models import County
 
@@ -150,6 +151,50 @@ async def refresh(db_session: AsyncSession, today: datetime.date | None = None) 
         for on in sorted(days):
             written += await rebuild(db_session, county_id, on, on, today=today)
         await db_session.commit()
+    return written
+
+
+class UnknownCounty(LookupError):
+    """No county has the slug asked for."""
+
+
+async def rebuild_all(
+    db_session: AsyncSession,
+    county_slug: str | None = None,
+    since: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, int]:
+    """``storefront metrics rebuild``: rebuild every closed day since ``since`` (by default the
+    county's first event) of one county (by slug) or of all, committing every
+    :data:`CHUNK_DAYS` days; returns the days written per county slug."""
+    today = today or beijing_today()
+    with all_counties_scope(db_session):
+        query = select(County.id, County.slug).order_by(County.id)
+        if county_slug is not None:
+            query = query.where(County.slug == county_slug)
+        counties = (await db_session.execute(query)).all()
+        if county_slug is not None and not counties:
+            raise UnknownCounty(county_slug)
+        firsts = dict(
+            (
+                await db_session.execute(
+                    select(Event.county_id, func.min(Event.at))
+                    .where(Event.county_id.in_([county_id for county_id, _slug in counties]))
+                    .group_by(Event.county_id)
+                )
+            ).all()
+        )
+    written: dict[str, int] = {}
+    for county_id, slug in counties:
+        first = since or (beijing_date(firsts[county_id]) if county_id in firsts else None)
+        written[slug] = 0
+        if first is None or (period := closed(first, today, today)) is None:
+            continue
+        for start in range(0, period.days, CHUNK_DAYS):
+            chunk_first = period.first + datetime.timedelta(days=start)
+            chunk_last = min(period.last, chunk_first + datetime.timedelta(days=CHUNK_DAYS - 1))
+            written[slug] += await rebuild(db_session, county_id, chunk_first, chunk_last, today=today)
+            await db_session.commit()
     return written
 
 
