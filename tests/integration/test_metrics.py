@@ -17,6 +17,7 @@ The data (Beijing times), county Raohe, the period 1-4 January 2026:
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import uuid
 
@@ -45,6 +46,7 @@ from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.periods import Period
 from storefront.metrics.rollups import rebuild, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from tests.integration.test_create_admin_command import _query, migrated_url, storefront_cli  # noqa: F401 - fixtures
 from tests.support.factories import make_county
 
 D = datetime.date
@@ -449,3 +451,47 @@ async def test_the_platform_ranks_counties_and_rolls_them_up_by_province(session
         ("湖南省", 50000, ["guzhang"]),
         ("黑龙江省", 14100, ["raohe", "fuyuan"]),
     ]
+
+
+def test_the_rebuild_command_rolls_up_a_countys_closed_days(storefront_cli, migrated_url):  # noqa: F811
+    async def county_with_a_sale(session):
+        county = await make_county(session, "raohe")
+        await make_county(session, "guzhang")
+        sale = order(
+            county.id, "alice@example.cn", [(None, "米", "Rice", 1200, 1)], paid_at=bj(2026, 1, 2, 9)
+        )
+        session.add(sale)
+        await session.flush()
+        session.add(paid(county.id, sale, sale.paid_at))
+        await session.commit()
+
+    asyncio.run(_query(migrated_url, county_with_a_sale))
+    closed_days = (beijing_today() - D(2026, 1, 1)).days
+
+    code, output = storefront_cli("metrics", "rebuild", "--county", "raohe", "--since", "2026-01-01")
+
+    assert code == 0, output
+    assert f"raohe: {closed_days} day(s) rolled up" in output
+    assert "guzhang" not in output
+
+    async def rolled_up(session):
+        scope_to_all_counties(session)
+        return (
+            await session.execute(
+                select(DailyMetric.day, DailyMetric.value).where(
+                    DailyMetric.dimension == "county", DailyMetric.metric == "paid"
+                )
+            )
+        ).all()
+
+    assert [tuple(row) for row in asyncio.run(_query(migrated_url, rolled_up))] == [(D(2026, 1, 2), 1200)]
+    code, output = storefront_cli("metrics", "rebuild")  # every county, from its first event
+    assert code == 0 and f"raohe: {closed_days - 1} day(s)" in output and "guzhang: 0 day(s)" in output
+
+
+def test_the_rebuild_command_refuses_an_unknown_county_or_a_malformed_day(storefront_cli):  # noqa: F811
+    code, output = storefront_cli("metrics", "rebuild", "--county", "nowhere")
+    assert code == 1 and "no county has the slug 'nowhere'" in output
+
+    code, output = storefront_cli("metrics", "rebuild", "--since", "2026-13-01")
+    assert code == 2 and "2026-13-01" in output
