@@ -475,21 +475,27 @@ async def _creator_visits(db_session: AsyncSession, period: Period, facts: Facts
 
 
 async def _hours_to_ship(db_session: AsyncSession, period: Period) -> list[tuple[datetime.date, int]]:
-    """(Beijing day shipped, whole hours from payment) of each order shipped in the period."""
+    """(Beijing day shipped, whole hours from payment) of each order shipped in the period: its
+    first ``shipped`` status entry is in the period (later entries at that status are notes)."""
+    first_shipped = func.min(OrderEvent.created_at)
+    shipped_in_period = select(OrderEvent.order_id).where(
+        OrderEvent.status == OrderStatus.SHIPPED, *_in(OrderEvent.created_at, period)
+    )
     rows = await db_session.execute(
-        select(OrderEvent.order_id, func.min(OrderEvent.created_at), Order.paid_at)
+        select(first_shipped, Order.paid_at)
         .join(Order, Order.id == OrderEvent.order_id)
         .where(
             OrderEvent.status == OrderStatus.SHIPPED,
-            *_in(OrderEvent.created_at, period),
+            OrderEvent.order_id.in_(shipped_in_period),
             Order.paid_at.is_not(None),
             Order.status.not_in(NEVER_SOLD),
         )
         .group_by(OrderEvent.order_id, Order.paid_at)
+        .having(*_in(first_shipped, period))
     )
     return [
         (beijing_date(shipped), max(0, int((shipped - paid_at).total_seconds() // 3600)))
-        for _order_id, shipped, paid_at in rows
+        for shipped, paid_at in rows
     ]
 
 

@@ -213,6 +213,8 @@ async def data(session_maker):
                 shipped(r, o1, bj(2026, 1, 1, 9, 30)),
                 shipped(r, o2, bj(2026, 1, 2, 0, 30)),
                 shipped(r, o3, bj(2026, 1, 2, 14, 45)),
+                shipped(r, o8, bj(2025, 6, 2, 9)),
+                shipped(r, o8, bj(2026, 1, 3, 9)),  # a later note at that status: not a shipment
                 # The funnel: v1 on 1 and 2 Jan, v2 on 1 and 2 Jan, v3 by LIWEI on 2, 3, 4 Jan.
                 seen(r, "visit", "v1", bj(2026, 1, 1, 10)),
                 seen(r, "page_view", "v1", bj(2026, 1, 1, 10, 1)),
