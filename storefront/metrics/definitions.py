@@ -506,7 +506,11 @@ async def _hours_to_ship(db_session: AsyncSession, period: Period) -> list[tuple
 async def rolled_facts(
     db_session: AsyncSession, period: Period, dimensions: Iterable[str] = ALL_DIMENSIONS
 ) -> tuple[Facts, set[datetime.date]]:
-    """The roll-ups stored for ``period`` and the days they cover (days with the marker row)."""
+    """The roll-ups stored for ``period`` and the days they cover (days with the marker row).
+
+    County totals come per day; the other dimensions come added up over the period, under its
+    first day (nothing reads them by day).
+    """
     dimensions = frozenset(dimensions)
     covered = set(
         await db_session.scalars(
@@ -518,21 +522,28 @@ async def rolled_facts(
             )
         )
     )
-    facts: Facts = {}
+    facts: Facts = defaultdict(int)
     if covered:
-        rows = await db_session.execute(
-            select(
-                DailyMetric.day, DailyMetric.dimension, DailyMetric.key, DailyMetric.metric, DailyMetric.value
-            ).where(
-                DailyMetric.day >= period.first,
-                DailyMetric.day <= period.last,
-                DailyMetric.dimension.in_(dimensions),
-                DailyMetric.metric != ROLLED_UP,
+        # A day's rows are written with its marker in one transaction: a day without the marker
+        # has no rows, so no filter by covered day is needed.
+        within = (DailyMetric.day >= period.first, DailyMetric.day <= period.last)
+        if COUNTY in dimensions:  # by day, for sales by day
+            rows = await db_session.execute(
+                select(DailyMetric.day, DailyMetric.key, DailyMetric.metric, DailyMetric.value).where(
+                    *within, DailyMetric.dimension == COUNTY, DailyMetric.metric != ROLLED_UP
+                )
             )
-        )
-        facts = {
-            (on, dimension, key, metric): value for on, dimension, key, metric, value in rows if on in covered
-        }
+            for on, key, metric, value in rows:
+                facts[on, COUNTY, key, metric] += value
+        if others := dimensions - {COUNTY}:  # added up over the period in the database
+            summed = func.sum(DailyMetric.value)
+            rows = await db_session.execute(
+                select(DailyMetric.dimension, DailyMetric.key, DailyMetric.metric, summed)
+                .where(*within, DailyMetric.dimension.in_(others))
+                .group_by(DailyMetric.dimension, DailyMetric.key, DailyMetric.metric)
+            )
+            for dimension, key, metric, value in rows:
+                facts[period.first, dimension, key, metric] += int(value)
     return facts, covered
 
 
@@ -561,10 +572,11 @@ async def facts_of(
     covered: set[datetime.date] = set()
     if rollups:
         facts, covered = await rolled_facts(db_session, period, dimensions)
-    facts = dict(facts)
+    facts = defaultdict(int, facts)
     for run in _runs([on for on in period.each_day() if on not in covered]):
-        facts.update(await raw_facts(db_session, run, dimensions))
-    return facts
+        for key, value in (await raw_facts(db_session, run, dimensions)).items():
+            facts[key] += value
+    return dict(facts)
 
 
 def _sum(facts: Facts, dimension: str, metric: str) -> dict[str, int]:
