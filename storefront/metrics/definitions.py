@@ -120,7 +120,8 @@ class ProvinceSales:
 @dataclass(frozen=True)
 class ProductSales:
     product_id: int | None
-    """None for lines whose variant (or product) was deleted: they count under their copied name."""
+    """None for lines whose variant (or product) was deleted: they count under their copied name.
+    (Days rolled up before the deletion keep the product's id, then named ``#id``.)"""
     name_zh: str
     name_en: str
     units: int
@@ -734,7 +735,8 @@ async def _products(db_session: AsyncSession, facts: Facts) -> list[ProductSales
     for key in keys:
         if key.startswith("p"):
             product_id: int | None = int(key[1:])
-            zh, en = names.get(product_id, ("", ""))
+            # Deleted since its day was rolled up: its number stands in for its name.
+            zh, en = names.get(product_id, (f"#{product_id}", f"#{product_id}"))
         else:
             product_id, zh, en = None, key[1:], english.get(key[1:], "")
         rows.append(
@@ -758,7 +760,7 @@ async def _producers(db_session: AsyncSession, facts: Facts) -> list[ProducerSal
     rows = [
         ProducerSales(
             int(key),
-            *names.get(key, ("", "")),
+            *names.get(key, (f"#{key}", f"#{key}")),  # deleted since its day was rolled up
             units=units.get(key, 0),
             sales=paid.get(key, 0) - refunded.get(key, 0),
             refunds=refunded.get(key, 0),
