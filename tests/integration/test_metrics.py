@@ -44,7 +44,7 @@ from storefront.metrics.definitions import (
 )
 from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.periods import Period
-from storefront.metrics.rollups import rebuild, refresh
+from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, _take_turn, rebuild, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from tests.integration.test_create_admin_command import _query, migrated_url, storefront_cli  # noqa: F401 - fixtures
 from tests.support.factories import make_county
@@ -501,3 +501,10 @@ def test_the_rebuild_command_refuses_an_unknown_county_or_a_malformed_day(storef
 
     code, output = storefront_cli("metrics", "rebuild", "--since", "2026-13-01")
     assert code == 2 and "2026-13-01" in output
+
+
+async def test_the_roll_up_job_runs_in_one_worker_at_a_time(client):
+    turns = await asyncio.gather(*(_take_turn(client.app, ROLLUP_INTERVAL_SECONDS) for _ in range(4)))
+
+    assert sorted(turns) == [False, False, False, True]
+    assert not await _take_turn(client.app, ROLLUP_INTERVAL_SECONDS)  # held until the next run
