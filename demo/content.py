@@ -26,7 +26,7 @@ import re
 import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from pydantic_core import ErrorDetails
 
+M = TypeVar("M", bound=BaseModel)
 COUNTIES_DIR = Path(__file__).resolve().parent / "counties"
 FILE_NAME = re.compile(r"^\d+-(?P<slug>.+)\.toml$")
 
@@ -192,20 +193,25 @@ def load_counties(folder: Path = COUNTIES_DIR) -> list[CountyContent]:
 
 def load_county(path: Path) -> CountyContent:
     """One county file, checked against the schema; :class:`DemoContentError` if it breaks it."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise DemoContentError(f"{path}: {error}") from None
-    try:
-        content = CountyContent.model_validate(data)
-    except ValidationError as error:
-        problems = "\n".join(f"  {_describe(detail, data)}" for detail in error.errors())
-        raise DemoContentError(f"{path}:\n{problems}") from None
+    content = read_checked(path, CountyContent)
     match = FILE_NAME.match(path.name)
     if match is None or match["slug"] != content.county.slug:
         msg = f"{path}: name the file NN-{content.county.slug}.toml (NN orders the counties)"
         raise DemoContentError(msg)
     return content
+
+
+def read_checked(path: Path, model: type[M]) -> M:
+    """A TOML file checked against ``model``; :class:`DemoContentError` says where it breaks."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DemoContentError(f"{path}: {error}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = "\n".join(f"  {_describe(detail, data)}" for detail in error.errors())
+        raise DemoContentError(f"{path}:\n{problems}") from None
 
 
 def _unique(what: str, values: Iterable[str]) -> None:

@@ -1,8 +1,11 @@
 """Create the demo counties, idempotently.
 
 Every county file in ``demo/counties/`` (see :mod:`demo.content`) whose slug is not in the
-database yet is created with its brand, categories, producers, products, variants and pictures; a
-county that already exists is left alone, so running the seed again creates nothing.
+database yet is created with its brand, categories, producers, products, variants and pictures,
+and two years of invented trade (:mod:`demo.history`: creators, orders, visits and their events);
+a county that already exists is left alone, so running the seed again creates nothing. Like the
+catalog, the history is made in every environment, but only for a demo county this seed creates:
+a county made any other way never gets invented orders.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from sqlalchemy import select
 
 from demo import images
 from demo.content import CountyContent, load_counties
+from demo.history import load_history, seed_history
 from storefront.accounts.service import AccountService
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
+from storefront.clock import utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.tenancy.models import County
 
@@ -56,11 +61,12 @@ async def seed_demo(session: AsyncSession, media_dir: Path, *, admins: bool = Fa
     demo admin accounts of ``demo/admins.toml`` that don't exist yet are created too.
     """
     counties = load_counties()
+    history = load_history(counties=[content.county.slug for content in counties])
     with all_counties_scope(session):
         existing = set(await session.scalars(select(County.slug)))
         missing = [content for content in counties if content.county.slug not in existing]
-        for content in missing:
-            await _seed_county(session, content, media_dir)
+        created = [await _seed_county(session, content, media_dir) for content in missing]
+        await seed_history(session, created, utcnow(), history)
         created_admins = await seed_demo_admins(session) if admins else 0
         await session.commit()
     return bool(missing) or bool(created_admins)
@@ -85,7 +91,7 @@ async def seed_demo_admins(session: AsyncSession) -> int:
     return created
 
 
-async def _seed_county(session: AsyncSession, content: CountyContent, media_dir: Path) -> None:
+async def _seed_county(session: AsyncSession, content: CountyContent, media_dir: Path) -> County:
     brand = content.county
     folder = f"counties/{brand.slug}"
     colours = {"primary": brand.primary_color, "accent": brand.accent_color}
@@ -132,6 +138,7 @@ async def _seed_county(session: AsyncSession, content: CountyContent, media_dir:
             )
         # Flush while still scoped, so every row is stamped with this county.
         await session.flush()
+    return county
 
 
 def _save(media_dir: Path, relative_path: str, data: bytes) -> str:
