@@ -1,12 +1,33 @@
-"""Creators' referral links: ``?ref=CODE`` is remembered for 30 days in the visitor's own cookie and
-attributed to the order.
+"""Creators' referral links: ``?ref=CODE`` on a county's shop is remembered for that county only,
+with the time of the click, for 30 days; the last click wins. At checkout the code is resolved to
+the county's creator (:func:`storefront.metrics.creators.referring_creator`).
 
-The cookie is added outside the page cache, to that visitor's response only, and a referral visit
+Design: two cookies, written together by :class:`ReferralMiddleware` on a shop request that carries a
+valid code, both scoped to the shop that was visited, so that a browser sends them back to that
+shop only:
+
+- on the platform's host (path-routed shops) with ``Path=/c/{slug}``: the browser sends them to
+  ``/c/{slug}`` and everything below it, never to ``/c/{other}`` (nor to ``/c/{slug}x``);
+- on a county's own host (subdomain or custom domain) with ``Path=/`` and no ``Domain``: a host-only
+  cookie, which that host alone gets back.
+
+``ref`` holds the code itself; ``ref_at`` holds ``{slug}.{unix seconds of the click}``, naming the
+county as well. :func:`referral_of` trusts the code only when ``ref_at`` names the county of the
+request's shop and the click is less than 30 days old, so a cookie sent where it does not belong (one
+written before the cookies were scoped, or one set by hand) attributes nothing. When a browser sends
+several cookies of one name, the one of the longest path comes first (RFC 6265, 5.4): that one, the
+shop's own, is read.
+
+A ``?ref=`` on a page of no shop (the directory of counties) is remembered host-wide as before, as
+``ref`` alone: it is in force in no shop, since codes are each county's own.
+
+The cookies are added outside the page cache, to that visitor's response only, and a referral visit
 creates no server-side session: a livestream's thousands of ``?ref=`` visitors all get the cached page.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from litestar import Request
@@ -14,30 +35,91 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from storefront.clock import utcnow
+from storefront.origins import HOST_COUNTY_KEY
 from storefront.web import send_with_cookie
 
 REFERRAL_PARAM = "ref"
 COOKIE_NAME = "ref"
-COOKIE_MAX_AGE = 30 * 24 * 3600
+CLICK_COOKIE_NAME = "ref_at"
+REFERRAL_LIFETIME = datetime.timedelta(days=30)
+COOKIE_MAX_AGE = int(REFERRAL_LIFETIME.total_seconds())
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+"""A click this far in the future still counts (several servers' clocks)."""
 VALID_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SHOP_PATH = re.compile(r"/c/([a-z0-9-]{1,63})(?:/|$)")
+CLICK = re.compile(r"([a-z0-9-]{1,63})\.([0-9]{1,12})")
+
+
+def shop_slug(scope: Scope) -> str | None:
+    """The county whose shop a request is for (the path, already rewritten on a county's host)."""
+    found = SHOP_PATH.match(scope.get("path", ""))
+    return found.group(1) if found else None
 
 
 class ReferralMiddleware(ASGIMiddleware):
-    """Answers a visit with a valid ``ref`` code with that code's cookie (the last click wins)."""
+    """Answers a shop visit with a valid ``ref`` code with that shop's referral cookies (the last
+    click wins: a new code replaces the one before, with its own time)."""
 
     def __init__(self, *, secure: bool = False) -> None:
         self.secure = secure
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         code = Request(scope).query_params.get(REFERRAL_PARAM)
+        slug = shop_slug(scope)
         if code and VALID_CODE.fullmatch(code):
-            cookie = Cookie(
-                key=COOKIE_NAME, value=code, max_age=COOKIE_MAX_AGE, httponly=True, secure=self.secure
-            )
-            send = send_with_cookie(send, cookie)
+            on_own_host = slug is not None and scope.get("state", {}).get(HOST_COUNTY_KEY) == slug
+            path = "/" if slug is None or on_own_host else f"/c/{slug}"
+            cookies = [(COOKIE_NAME, code)]
+            if slug is not None:
+                cookies.append((CLICK_COOKIE_NAME, f"{slug}.{int(utcnow().timestamp())}"))
+            for key, value in cookies:
+                cookie = Cookie(
+                    key=key,
+                    value=value,
+                    path=path,
+                    max_age=COOKIE_MAX_AGE,
+                    httponly=True,
+                    secure=self.secure,
+                    samesite="lax",
+                )
+                send = send_with_cookie(send, cookie)
         await next_app(scope, receive, send)
 
 
+def _first_cookie(request: Request, name: str) -> str:
+    """The first cookie named ``name`` the browser sent: the one of the longest path."""
+    for pair in ";".join(request.headers.getall("cookie", [])).split(";"):
+        key, _, value = pair.partition("=")
+        if key.strip() == name:
+            return value.strip().strip('"')
+    return ""
+
+
+def _referral(request: Request) -> tuple[str, datetime.datetime] | None:
+    """The code in force for this request's shop and the time of its click."""
+    code = _first_cookie(request, COOKIE_NAME)
+    click = CLICK.fullmatch(_first_cookie(request, CLICK_COOKIE_NAME))
+    slug = shop_slug(request.scope)
+    if not (code and VALID_CODE.fullmatch(code) and click and slug and click.group(1) == slug):
+        return None
+    try:
+        clicked_at = datetime.datetime.fromtimestamp(int(click.group(2)), datetime.UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+    now = utcnow()
+    if not now - REFERRAL_LIFETIME <= clicked_at <= now + CLOCK_SKEW:
+        return None
+    return code, clicked_at
+
+
 def referral_of(request: Request) -> str | None:
-    code = request.cookies.get(COOKIE_NAME)
-    return code if code and VALID_CODE.fullmatch(code) else None
+    """The creator's code in force for this request's shop (clicked there in the last 30 days)."""
+    found = _referral(request)
+    return found[0] if found else None
+
+
+def referral_clicked_at(request: Request) -> datetime.datetime | None:
+    """When the code of :func:`referral_of` was clicked (UTC)."""
+    found = _referral(request)
+    return found[1] if found else None
