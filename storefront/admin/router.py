@@ -32,6 +32,7 @@ from storefront.catalog.admin_pictures import (
 )
 from storefront.catalog.admin_producers import ProducerAdminController
 from storefront.catalog.admin_products import ProductEditController
+from storefront.metrics.admin_creators import CreatorAdminController
 from storefront.orders.admin import AdminOrderController
 from storefront.tenancy.admin import BrandController
 from storefront.tenancy.platform_admin import PlatformCountyController
@@ -52,6 +53,7 @@ ADMIN_PAGES: list = [
     AdminOrderController,
     BrandController,
     LogoController,
+    CreatorAdminController,
     # the platform (platform admins only)
     PlatformCountyController,
     AdminUsersController,

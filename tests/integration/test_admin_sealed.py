@@ -23,6 +23,7 @@ from storefront.accounts.models import AuditEntry
 from storefront.accounts.service import Action
 from storefront.catalog.models import Category, Producer, ProductImage, Variant
 from storefront.db import Base, scope_to_all_counties
+from storefront.metrics.models import Creator
 from tests.support.admins import AdminBrowser, make_admin
 from tests.support.factories import make_catalog, make_county
 from tests.support.orders import paid_order
@@ -60,6 +61,7 @@ async def their_ids(session_maker, county_id: int) -> dict[str, str]:
             county_id, "buyer@example.cn", datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC)
         )
         session.add(order)
+        session.add(Creator(county_id=county_id, name="茶叶哥", platform="douyin", code="their-code"))
         await session.flush()
 
         async def first(model: type) -> str:
@@ -70,6 +72,7 @@ async def their_ids(session_maker, county_id: int) -> dict[str, str]:
             "producer_id": await first(Producer),
             "category_id": await first(Category),
             "picture_id": await first(ProductImage),
+            "creator_id": await first(Creator),
             "number": order.number,
         }
         ids["product_id"] = str(
