@@ -24,7 +24,7 @@ from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
-from storefront.metrics.referrals import referral_of
+from storefront.metrics.referrals import referral_clicked_at, referral_of
 from storefront.orders.controllers import Orders, provide_orders
 from storefront.orders.models import OrderStatus
 from storefront.orders.states import UNPAID_ENDS
@@ -119,6 +119,7 @@ class CheckoutController(Controller):
                 language=current_language.get(),
                 shop_url=origin(request) + shop_path(request, county.slug, ""),
                 referral_code=referral_of(request),
+                referral_clicked_at=referral_clicked_at(request),
             )
         except OutOfStockError:
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")

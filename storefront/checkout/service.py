@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.cart.service import CartView
 from storefront.checkout.cancel import cancel_checkout
 from storefront.clock import beijing_date, utcnow
+from storefront.metrics.creators import referring_creator
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.orders.states import Actor
 from storefront.payments.gateway import CHECKOUT_LIFETIME, PaymentGateway
@@ -86,19 +87,28 @@ class CheckoutService:
         language: str,
         shop_url: str,
         referral_code: str | None = None,
+        referral_clicked_at: datetime.datetime | None = None,
     ) -> Order:
         """The visitor's pending order with its Stripe payment page, holding the cart's stock.
 
         ``email`` is where the confirmation goes; ``visitor`` names the shopper's session (a hash of
         its id); ``shop_url`` is the shop's absolute address (Stripe sends the shopper back there).
+        ``referral_code``, clicked in this shop at ``referral_clicked_at``, attributes the order to
+        the county's active creator of that code if the click is at most 30 days old.
         """
         now = utcnow()
         if await self._close_open(visitor, now):
             return await self._opened_meanwhile(visitor)
+        creator_id = await referring_creator(
+            self.db_session, self.county.id, referral_code, referral_clicked_at, now
+        )
         await self._hold_stock(cart)
         order = self._build_order(
             cart, address, now, email=email, visitor=visitor, language=language, referral_code=referral_code
         )
+        if creator_id is not None:
+            order.creator_id = creator_id
+            order.referred_at = referral_clicked_at
         self.db_session.add(order)
         try:
             await self.db_session.commit()
