@@ -21,10 +21,11 @@ from sqlalchemy import select
 
 from storefront.clock import utcnow
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.metrics.models import Creator
+from storefront.metrics.models import Creator, Event
 from storefront.orders.models import Order
 from tests.integration.test_admin_products import make_two_shops
 from tests.support.admins import AdminBrowser, make_admin
+from tests.support.orders import paid_order
 from tests.support.shopper import Shopper, session_id_of
 
 RAOHE_ADMIN = "raohe-creators@example.cn"
@@ -56,9 +57,8 @@ async def shops(session_maker) -> Shops:
 async def add_creator(session_maker, county_id: int, code: str, **fields: Any) -> int:
     async with session_maker() as session:
         scope_to_county(session, county_id)
-        creator = Creator(
-            name=fields.pop("name", code), platform="kuaishou", code=code, commission_bp=500, **fields
-        )
+        fields = {"name": code, "platform": "kuaishou", "commission_bp": 500, **fields}
+        creator = Creator(code=code, **fields)
         session.add(creator)
         await session.commit()
         return creator.id
@@ -350,3 +350,34 @@ async def test_the_creator_pages_speak_chinese(client, shops, session_maker):
     refused = await admin.post("/admin/creators/new", {**LAOWANG, "commission": "500"})
     assert refused.status_code == 400
     assert field_message(refused.text, "commission") == "请输入 0 到 100 之间的佣金百分比，例如 5.25。"
+
+
+async def test_the_creator_list_shows_each_creators_visits_orders_sales_refunds_and_commission(
+    client, shops, session_maker
+):
+    """5.25 % of ¥58.00 (¥68.00 paid, ¥10.00 refunded) is ¥3.045, owed as ¥3.05; another
+    creator's and another county's numbers stay theirs."""
+    laowang = await add_creator(session_maker, shops.raohe, "laowang-video", commission_bp=525)
+    await add_creator(session_maker, shops.raohe, "xiaoli")
+    now = utcnow()
+    async with session_maker() as session:
+        scope_to_county(session, shops.raohe)
+        order = paid_order(shops.raohe, "fan@example.cn", now)
+        order.creator_id, order.referred_at = laowang, now - datetime.timedelta(days=2)
+        session.add(order)
+        await session.flush()
+        session.add_all(
+            [
+                Event(kind="visit", at=now, visitor="a", creator_code="laowang-video"),
+                Event(kind="visit", at=now, visitor="b", creator_code="laowang-video"),
+                Event(kind="order_paid", at=now, visitor="a", order_id=order.id, amount=6800),
+                Event(kind="order_refunded", at=now, visitor="a", order_id=order.id, amount=1000),
+            ]
+        )
+        await session.commit()
+    await signed_in(client)
+    page = (await client.get("/admin/creators/")).text
+    row = re.search(rf'<tr id="creator-{laowang}">(.*?)</tr>', page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert cells[-5:] == ["2", "1", "¥58.00", "¥10.00", "¥3.05"]
+    assert "5.25%" in cells
