@@ -126,7 +126,7 @@ class CountyHistory(_Entry):
 class Shoppers(_Entry):
     repeat_share: Share
     product_view_share: Share
-    add_to_cart_share: Share
+    carts_left_per_checkout: Annotated[float, Field(ge=0, le=20)]
     search_share: Share
     missing_search_share: Share
     unpaid_checkouts_per_order: Annotated[float, Field(ge=0, le=10)]
@@ -287,6 +287,9 @@ class _Planner:
             itertools.accumulate(1 / (i + 1) ** 0.7 for i in range(len(shop.products)))
         )
         self.searches = [(query, self._results(query)) for query in county.searches]
+        if unfound := [query for query, results in self.searches if not results]:
+            msg = f"{HISTORY_FILE.name}: {shop.slug} sells nothing named {', '.join(unfound)} (searches)"
+            raise DemoContentError(msg)
         self.missing = [(query, self._results(query)) for query in spec.searches_without_results]
 
     # -- drawing --
@@ -367,7 +370,8 @@ class _Planner:
         paid = self._poisson(rate)
         unpaid = self._poisson(paid * shoppers.unpaid_checkouts_per_order)
         visitors = max(paid + unpaid, self._poisson(rate * self.county.visitors_per_order))
-        carting = max(0, round(visitors * shoppers.add_to_cart_share) - paid - unpaid)
+        carting = self._poisson((paid + unpaid) * shoppers.carts_left_per_checkout)
+        visitors = max(visitors, paid + unpaid + carting)
         creators = [creator for creator in self.county.creators if creator.since >= days_ago]
         start = self._start_of(day)
         for number in range(visitors):
