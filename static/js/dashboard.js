@@ -11,6 +11,8 @@
 
   var drawn = [];
   var MAX_BARS = 15;
+  var compact = new Intl.NumberFormat(document.documentElement.lang || undefined, { notation: "compact", maximumFractionDigits: 1 });
+  var valueAxis = { type: "value", splitNumber: 3, axisLabel: { hideOverlap: true, formatter: function (value) { return compact.format(value); } } };
 
   function rowsOf(tableId, column) {
     var table = document.getElementById(tableId);
@@ -36,7 +38,7 @@
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.labels, boundaryGap: false },
-      yAxis: { type: "value" },
+      yAxis: valueAxis,
       series: [{ name: name, type: "line", data: data.values, showSymbol: data.values.length < 40, areaStyle: { opacity: 0.15 } }]
     };
   }
@@ -47,7 +49,7 @@
     return {
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value" },
+      xAxis: valueAxis,
       yAxis: { type: "category", data: labels, axisLabel: { width: 110, overflow: "truncate" } },
       series: [{ name: name, type: "bar", data: values }]
     };
@@ -62,6 +64,8 @@
         sort: "none",
         left: "5%",
         width: "90%",
+        top: 8,
+        bottom: 8,
         minSize: "8%",
         label: { position: "inside" },
         data: data.labels.map(function (label, index) { return { name: label, value: data.values[index] }; })

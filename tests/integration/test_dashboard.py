@@ -252,6 +252,9 @@ async def test_the_platform_view_ranks_counties_and_opens_any_county(client, ses
         ["Heilongjiang", "Raohe County", "68.00"],
     ]
     assert (await client.get("/admin/export/products?range=30d")).status_code == 404  # no county chosen
+    swapped = await client.get("/admin/?range=7d&lang=en", headers={"HX-Request": "true"})
+    assert "<html" not in swapped.text and "Counties ranked by sales" in swapped.text
+    assert 'action="/admin/county"' in swapped.text and 'name="_csrf_token"' in swapped.text
 
     # "Open its dashboard": the county choice, back to the same period
     chosen = await platform.post(
