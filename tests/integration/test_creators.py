@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 import segno
+from litestar.testing import AsyncTestClient
 from PIL import Image
 from sqlalchemy import select
 
+from storefront.app import create_app
 from storefront.clock import utcnow
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.metrics.models import Creator, Event
@@ -26,7 +28,7 @@ from storefront.orders.models import Order
 from tests.integration.test_admin_products import make_two_shops
 from tests.support.admins import AdminBrowser, make_admin
 from tests.support.orders import paid_order
-from tests.support.shopper import Shopper, session_id_of
+from tests.support.shopper import ADDRESS, Shopper, session_id_of
 
 RAOHE_ADMIN = "raohe-creators@example.cn"
 PLATFORM_ADMIN = "platform-creators@example.cn"
@@ -381,3 +383,28 @@ async def test_the_creator_list_shows_each_creators_visits_orders_sales_refunds_
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
     assert cells[-5:] == ["2", "1", "¥58.00", "¥10.00", "¥3.05"]
     assert "5.25%" in cells
+
+
+async def test_a_click_on_the_countys_own_host_is_attributed_there(settings, shops, session_maker):
+    """The printable link is the county's own host: its cookies are that host's alone."""
+    creator = await add_creator(session_maker, shops.raohe, "laowang-video")
+    async with AsyncTestClient(app=create_app(settings), base_url="http://raohe.shop.test") as browser:
+        assert (await browser.get("/?ref=laowang-video")).status_code == 200
+        await browser.get("/cart")
+        csrf = {"x-csrftoken": browser.cookies["csrftoken"]}
+        added = await browser.post(
+            "/cart/items",
+            data={"variant_id": shops.raohe_variant, "quantity": 1},
+            headers=csrf,
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+        email = f"buyer-{uuid.uuid4().hex[:8]}@example.cn"
+        session_id_of(
+            await browser.post(
+                "/checkout", data={"email": email, **ADDRESS}, headers=csrf, follow_redirects=False
+            )
+        )
+    async with session_maker() as session:
+        scope_to_county(session, shops.raohe)
+        assert await session.scalar(select(Order.creator_id).where(Order.email == email)) == creator
