@@ -32,6 +32,8 @@ from storefront.cli import StorefrontCLIPlugin
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.content_versions import VERSIONS_STORE
 from storefront.i18n import current_language, negotiate_language
+from storefront.metrics.events import HEAD_REQUEST, EventMiddleware
+from storefront.metrics.recorder import EventRecorder, run_event_writer, writer_engine
 from storefront.metrics.referrals import ReferralMiddleware
 from storefront.metrics.rollups import run_rollups
 from storefront.notifications.mail import Mailer
@@ -74,6 +76,7 @@ class StorefrontApp(Litestar):
             await super().__call__(scope, receive, send)
             return
         scope.setdefault("state", {})
+        scope["state"][HEAD_REQUEST] = scope["method"] == "HEAD"  # routed as GET next; counts no view
         send = secure_send(scope, send)
         if not await self.county_hosts.route(scope):
             await send(
@@ -190,6 +193,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RejectNulBytes(),
             LazySessionConfig(secure=settings.is_production).middleware,
             ReferralMiddleware(secure=settings.is_production),
+            EventMiddleware(secure=settings.is_production),  # outside the page cache: cached pages count
             CsrfGuard(secure=settings.is_production),
             PageCacheBoundary(),  # innermost: see storefront.page_cache
         ],
@@ -203,7 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=refuse_impossible_ids,
         after_exception=[record_out_of_reach],
         on_startup=[bind_host_lookup],
-        lifespan=[run_sweeper, run_rollups],
+        lifespan=[run_sweeper, run_event_writer, run_rollups],
         openapi_config=None,
     )
     app.county_hosts = county_hosts
@@ -211,4 +215,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.db_config = db_config
     app.state.payments = PaymentGateway(settings)
     app.state.mailer = Mailer(settings, templates)
+    app.state.events = EventRecorder(writer_engine(settings.database_url, _connect_args(settings)))
     return app

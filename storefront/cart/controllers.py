@@ -16,6 +16,7 @@ from storefront.cart.forms import AddToCartForm, QuantityForm
 from storefront.cart.service import CartError, CartService
 from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, SubmittedForm, read_form
+from storefront.metrics.events import ADD_TO_CART, record
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import shop_path
@@ -80,6 +81,7 @@ class CartController(Controller):
                     status_code=HTTP_422_UNPROCESSABLE_ENTITY,
                 )
             return await self._cart_page(request, county, cart, error=error)
+        record(request, ADD_TO_CART)
         if request.htmx:
             count = sum(cart.quantities().values())
             return Template(

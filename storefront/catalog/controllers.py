@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
+from storefront.metrics.events import SEARCH, record
 from storefront.origins import origin
 from storefront.page_cache import SHARED_PAGE
 from storefront.tenancy.dependencies import CurrentCounty
@@ -118,6 +119,8 @@ class ShopController(Controller):
     ) -> Template:
         query = q.strip()
         context = {"county": county, "query": query, "results": await products.search(query)}
+        if query:
+            record(request, SEARCH, query=query, results=len(context["results"]))
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
         return Template(template, context=context)
 

@@ -24,6 +24,7 @@ from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
+from storefront.metrics.events import CHECKOUT_STARTED, record
 from storefront.metrics.referrals import referral_clicked_at, referral_of
 from storefront.orders.controllers import Orders, provide_orders
 from storefront.orders.models import OrderStatus
@@ -132,6 +133,7 @@ class CheckoutController(Controller):
                 county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE
             )
         remember_order(request, order.number)
+        record(request, CHECKOUT_STARTED, order_id=order.id)
         return Redirect(order.stripe_checkout_url, status_code=303)
 
     @get("/complete", name="checkout:complete")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.clock import utcnow
 from storefront.db import all_counties_scope, county_scope
+from storefront.metrics.events import add_order_paid
 from storefront.notifications.confirmations import send_confirmations
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderStatus, StripeEvent
@@ -137,6 +138,7 @@ class PaymentEventService:
                 await holds.put_back(self.db_session, quantities)
         if paid:
             self._newly_paid.append(order.id)
+            await add_order_paid(self.db_session, order, values["paid_at"])
         return paid
 
     async def _flag(self, order: Order, reason: str) -> None:

@@ -18,6 +18,7 @@ import stripe
 from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storefront.metrics.events import add_order_refunded
 from storefront.money import Fen, format_money
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.states import STILL_PAID, change_status, record
@@ -46,6 +47,7 @@ async def record_refund(db_session: AsyncSession, order: Order, amount_refunded:
     )
     if grown.rowcount != 1:
         return
+    await add_order_refunded(db_session, order, amount_refunded)
     note = f"refunded {amount_refunded} of {order.total}"
     if amount_refunded < order.total or not await change_status(
         db_session, order, OrderStatus.REFUNDED, actor=actor, note=note

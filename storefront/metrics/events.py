@@ -1,0 +1,249 @@
+"""The facts shoppers leave, recorded on our own server (no third-party script).
+
+Kinds: :data:`VISIT`, :data:`PAGE_VIEW`, :data:`PRODUCT_VIEW`, :data:`SEARCH`, :data:`ADD_TO_CART`,
+:data:`CHECKOUT_STARTED` come through the buffered recorder (``storefront.metrics.recorder``);
+:data:`ORDER_PAID` and :data:`ORDER_REFUNDED` are money facts, added to the session of the payment
+change itself (:func:`add_order_paid`, :func:`add_order_refunded`), so they are written, or rolled
+back, with it: never lost, never doubled.
+
+Who: an anonymous visitor id in the first-party cookie ``vid`` (random, one year, nothing personal,
+no server-side session). A visit is a visitor's first page view of a 30-minute stretch: the
+short-lived cookie ``visit`` (scoped to the shop, like the referral cookies) is renewed on every
+page view and a page view without it starts a visit; so does a creator's ``?ref=`` click.
+
+:class:`EventMiddleware` sits outside the page cache (``storefront.page_cache``): a page served
+from the cache still counts, and the cookies go on that visitor's copy of the response only.
+A cached page view costs no database query: the county and the product are named by their slugs
+from the route and the batch writer resolves them, one query a batch.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.middleware import ASGIMiddleware
+from sqlalchemy import func, select
+
+from storefront.clock import utcnow
+from storefront.metrics.models import Creator, Event
+from storefront.metrics.recorder import PendingEvent
+from storefront.metrics.referrals import REFERRAL_PARAM, VALID_CODE, referral_of
+from storefront.origins import HOST_COUNTY_KEY
+
+if TYPE_CHECKING:
+    import datetime
+
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storefront.metrics.recorder import EventRecorder
+    from storefront.orders.models import Order
+
+VISIT = "visit"
+PAGE_VIEW = "page_view"
+PRODUCT_VIEW = "product_view"
+SEARCH = "search"
+ADD_TO_CART = "add_to_cart"
+CHECKOUT_STARTED = "checkout_started"
+ORDER_PAID = "order_paid"
+ORDER_REFUNDED = "order_refunded"
+KINDS = (VISIT, PAGE_VIEW, PRODUCT_VIEW, SEARCH, ADD_TO_CART, CHECKOUT_STARTED, ORDER_PAID, ORDER_REFUNDED)
+
+VISITOR_COOKIE = "vid"
+VISITOR_MAX_AGE = 365 * 24 * 3600
+VISIT_COOKIE = "visit"
+VISIT_SECONDS = 30 * 60
+VISITOR_KEY = "visitor"
+"""Where the request's visitor id (from ``vid``, or new) is kept in the scope state."""
+HEAD_REQUEST = "head_request"
+"""Set in the scope state by the app when a ``HEAD`` request is about to be routed as ``GET``."""
+VALID_VISITOR = re.compile(r"[0-9a-f]{32}")
+
+PHONE, TABLET, DESKTOP = "phone", "tablet", "desktop"
+_TABLET = re.compile(r"ipad|tablet|kindle|silk/|playbook|(android(?!.*mobile))", re.IGNORECASE)
+_PHONE = re.compile(r"mobi|iphone|ipod|android|windows phone|blackberry|opera mini", re.IGNORECASE)
+_BROWSER = re.compile(r"(?:Mozilla|Opera)/")
+"""Every browser (WeChat's and Alipay's built-in ones too) names itself so; HTTP libraries do not."""
+_BOT = re.compile(
+    r"(?<!cu)bot\b|crawl|spider|slurp|archiver|facebookexternalhit|headlesschrome|lighthouse|pingdom"
+    r"|uptime|monitor|statuscake|kube-probe|healthcheck|scrapy|feedfetcher|preview",
+    re.IGNORECASE,
+)
+NOT_PAGES = frozenset({"cart:count", "checkout:divisions"})
+"""Shop routes that answer with a fragment for another page, never a page of their own."""
+PRODUCT_ROUTE = "shop:product"
+
+
+def device_of(user_agent: str) -> str:
+    """phone, tablet or desktop, from a few clear signs in the User-Agent."""
+    if _TABLET.search(user_agent):
+        return TABLET
+    if _PHONE.search(user_agent):
+        return PHONE
+    return DESKTOP
+
+
+def is_bot(user_agent: str) -> bool:
+    """Crawlers and monitors, and clients that are not browsers at all (scripts, HTTP libraries)."""
+    return not _BROWSER.match(user_agent) or bool(_BOT.search(user_agent))
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return next((value.decode("latin-1") for key, value in scope["headers"] if key == name), "")
+
+
+def _visitor_cookie_value(request: Request) -> str | None:
+    value = request.cookies.get(VISITOR_COOKIE)
+    return value if value and VALID_VISITOR.fullmatch(value) else None
+
+
+def _clicked_code(request: Request) -> str | None:
+    """A creator's code clicked on this very request (its cookie is set on this response)."""
+    code = request.query_params.get(REFERRAL_PARAM)
+    return code if code and VALID_CODE.fullmatch(code) else None
+
+
+def code_in_force(request: Request) -> str | None:
+    return _clicked_code(request) or referral_of(request)
+
+
+def _recorder(scope: Scope) -> EventRecorder | None:
+    return scope["litestar_app"].state.get("events")
+
+
+def _event(request: Request, kind: str, **fields: Any) -> PendingEvent:
+    scope = request.scope
+    county = scope["state"].get("county")
+    return PendingEvent(
+        kind=kind,
+        at=utcnow(),
+        county_id=county.id if county is not None else None,
+        county_slug=scope["path_params"].get("county_slug", ""),
+        visitor=scope["state"].get(VISITOR_KEY) or _visitor_cookie_value(request) or "",
+        creator_code=code_in_force(request),
+        device=device_of(_header(scope, b"user-agent")),
+        **fields,
+    )
+
+
+def record(request: Request, kind: str, **fields: Any) -> None:
+    """Queue one shopper event of the request's shop (``query``, ``results``, ``product_id``...);
+    never blocks, never fails the page (a full queue drops it and counts it)."""
+    recorder = _recorder(request.scope)
+    if recorder is not None and not is_bot(_header(request.scope, b"user-agent")):
+        recorder.put(_event(request, kind, **fields))
+
+
+class EventMiddleware(ASGIMiddleware):
+    """Gives each shop visitor a ``vid`` and records page views, visits and product views; outside
+    the page cache, so cached pages count and never carry one visitor's cookie to another."""
+
+    def __init__(self, *, secure: bool = False) -> None:
+        self.flags: dict[str, Any] = {"httponly": True, "secure": secure, "samesite": "lax"}
+
+    def _cookie(self, key: str, value: str, max_age: int, path: str = "/") -> tuple[bytes, bytes]:
+        cookie = Cookie(key=key, value=value, max_age=max_age, path=path, **self.flags)
+        return b"set-cookie", cookie.to_header(header="").encode()
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        slug = scope["path_params"].get("county_slug")
+        recorder = _recorder(scope)
+        if (
+            slug is None
+            or recorder is None
+            or scope["state"].get(HEAD_REQUEST)
+            or is_bot(_header(scope, b"user-agent"))
+        ):
+            await next_app(scope, receive, send)
+            return
+        request: Request = Request(scope)
+        visitor = _visitor_cookie_value(request)
+        new_visitor = visitor is None
+        scope["state"][VISITOR_KEY] = visitor = visitor or secrets.token_hex(16)
+        is_page = (
+            scope["method"] == "GET"
+            and scope["route_handler"].name not in NOT_PAGES
+            and _header(scope, b"hx-request") != "true"
+        )
+
+        async def send_recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if new_visitor:
+                    headers.append(self._cookie(VISITOR_COOKIE, visitor, VISITOR_MAX_AGE))
+                if is_page and message["status"] == 200 and _is_html(headers):
+                    on_own_host = scope["state"].get(HOST_COUNTY_KEY) == slug
+                    path = "/" if on_own_host else f"/c/{slug}"
+                    headers.append(self._cookie(VISIT_COOKIE, "1", VISIT_SECONDS, path))
+                    self._record_page(request, recorder)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await next_app(scope, receive, send_recording)
+
+    @staticmethod
+    def _record_page(request: Request, recorder: EventRecorder) -> None:
+        if VISIT_COOKIE not in request.cookies or _clicked_code(request):
+            recorder.put(_event(request, VISIT))
+        recorder.put(_event(request, PAGE_VIEW))
+        if request.scope["route_handler"].name == PRODUCT_ROUTE:
+            recorder.put(_event(request, PRODUCT_VIEW, product_slug=request.path_params.get("slug")))
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(key.lower() == b"content-type" and value.startswith(b"text/html") for key, value in headers)
+
+
+# ---- money facts, in the transaction of the payment change --------------------------------------
+
+
+async def _creator_code(db_session: AsyncSession, order: Order) -> str | None:
+    creator_id = getattr(order, "creator_id", None)
+    if creator_id is None:
+        return None
+    return await db_session.scalar(select(Creator.code).where(Creator.id == creator_id))
+
+
+async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: datetime.datetime) -> None:
+    """The order's payment as a fact, in the session (and transaction) that marked it paid."""
+    db_session.add(
+        Event(
+            county_id=order.county_id,
+            kind=ORDER_PAID,
+            at=paid_at,
+            order_id=order.id,
+            amount=order.total,
+            creator_code=await _creator_code(db_session, order),
+        )
+    )
+    await db_session.flush()
+
+
+async def add_order_refunded(db_session: AsyncSession, order: Order, amount_refunded: int) -> None:
+    """What this refund added to the order's refunds, in the session that grew ``amount_refunded``.
+
+    Called after the compare-and-set that grew it, so the order's row is this transaction's: the
+    refunds already recorded are read after any other delivery's, and their sum is subtracted.
+    """
+    recorded = await db_session.scalar(
+        select(func.coalesce(func.sum(Event.amount), 0)).where(
+            Event.order_id == order.id, Event.kind == ORDER_REFUNDED
+        )
+    )
+    if (delta := amount_refunded - int(recorded or 0)) <= 0:
+        return
+    db_session.add(
+        Event(
+            county_id=order.county_id,
+            kind=ORDER_REFUNDED,
+            at=utcnow(),
+            order_id=order.id,
+            amount=delta,
+            creator_code=await _creator_code(db_session, order),
+        )
+    )
+    await db_session.flush()
