@@ -1,0 +1,146 @@
+"""What recording shopper events costs the cached county home page, measured in one run.
+
+    uv run python -m benchmarks.events [--duration 10] [--connections 32]
+
+Starts a throwaway PostgreSQL with the demo counties (as ``benchmarks.catalog``), then serves the
+app with granian (one worker, production settings, the default page cache) twice:
+
+- without recording (``app_without_events``: the same app with its event recorder taken away);
+- with recording, loaded as new visitors (no cookies: each request gets a ``vid`` and a visit
+  cookie and queues two events, a visit and a page view) and as a returning visitor (``vid`` and
+  visit cookies sent: one page view queued, the visit cookie renewed).
+
+wrk sends a browser's User-Agent (HTTP tools are not counted as shoppers). After each recording
+run the script waits for the writer and prints how many page views reached the database against
+the requests wrk counted (none may be lost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+from litestar import Litestar
+
+from benchmarks.catalog import (
+    HOME,
+    Result,
+    _raise_interrupt,
+    busy_cpu_share,
+    ensure_wrk,
+    parse_wrk,
+    prepare_database,
+    serve,
+    server_env,
+)
+from storefront.app import create_app
+from tests.support.postgres import throwaway_postgres
+
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+RETURNING = "vid=0123456789abcdef0123456789abcdef; visit=1"
+WITHOUT = "benchmarks.events:app_without_events"
+WITH = "storefront.app:create_app"
+
+
+def app_without_events() -> Litestar:
+    """The app as served, with no event recorder: the middleware then passes requests straight on."""
+    app = create_app()
+    app.state.events = None
+    return app
+
+
+def load(wrk: str, url: str, label: str, args: argparse.Namespace, cookie: str = "") -> tuple[Result, int]:
+    """Warm up, then measure; the result and the number of requests wrk completed."""
+    headers = ["-H", f"User-Agent: {BROWSER}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+
+    def run(seconds: int) -> str:
+        command = [wrk, "-t1", f"-c{args.connections}", f"-d{seconds}s", "--latency", *headers, url]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    warmed = _completed(run(args.warmup)) if args.warmup else 0
+    print(f"  measuring {label} for {args.duration} s ...", flush=True)
+    output = run(args.duration)
+    return parse_wrk(label, output), warmed + _completed(output)
+
+
+def _completed(output: str) -> int:
+    """Requests wrk got an answer to ("12345 requests in 10.00s")."""
+    return int(output.split(" requests in ")[0].split()[-1])
+
+
+async def _page_views(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        return await connection.fetchval("SELECT count(*) FROM events WHERE kind = 'page_view'")
+    finally:
+        await connection.close()
+
+
+def page_views(database_url: str) -> int:
+    return asyncio.run(_page_views(database_url))
+
+
+def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
+    wrk = ensure_wrk()
+    rows: list[tuple[Result, str]] = []
+    print("starting PostgreSQL, migrating and seeding the demo counties ...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="storefront-bench-") as tmp, throwaway_postgres() as server:
+        workdir = Path(tmp)
+        database_url = prepare_database(server, workdir / "media")
+        env = server_env(database_url, workdir, page_cache_seconds=None)
+
+        seeded = page_views(database_url)  # the demo's history
+        with serve(env, workdir / "granian-without.log", WITHOUT) as base_url:
+            result, _ = load(wrk, base_url + HOME, f"{HOME} without recording", args)
+            rows.append((result, f"{page_views(database_url) - seeded} page views written"))
+
+        with serve(env, workdir / "granian-with.log", WITH) as base_url:
+            for label, cookie in (("new visitors", ""), ("returning visitor", RETURNING)):
+                before = page_views(database_url)
+                result, completed = load(wrk, base_url + HOME, f"{HOME} recording, {label}", args, cookie)
+                time.sleep(2)  # the writer's last batches
+                recorded = page_views(database_url) - before
+                rows.append((result, f"{recorded} page views written for {completed} answered requests"))
+    return rows
+
+
+def print_table(rows: list[tuple[Result, str]], args: argparse.Namespace) -> None:
+    width = max(len(result.label) for result, _ in rows)
+    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s, granian 1 worker, production, PostgreSQL")
+    print(f"{'route':<{width}}  {'req/s':>9}  {'p50':>10}  {'p99':>10}  {'errors':>6}")
+    for result, _ in rows:
+        print(
+            f"{result.label:<{width}}  {result.requests_per_second:>9.1f}  {result.p50_ms:>7.1f} ms"
+            f"  {result.p99_ms:>7.1f} ms  {result.errors:>6}"
+        )
+    base = rows[0][0].requests_per_second
+    for result, note in rows:
+        print(f"{result.label}: {100 * result.requests_per_second / base:.1f} % of without; {note}")
+    if args.busy_before is not None and args.busy_before > 0.25:
+        print(f"Warning: the machine was {100 * args.busy_before:.0f} % busy before the run.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.events", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args()
+    args.busy_before = busy_cpu_share()
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # servers and database stopped on SIGTERM too
+    try:
+        rows = run(args)
+    except KeyboardInterrupt:
+        sys.exit("interrupted: servers stopped")
+    print_table(rows, args)
+
+
+if __name__ == "__main__":
+    main()
