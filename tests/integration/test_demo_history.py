@@ -152,9 +152,13 @@ async def test_money_events_match_the_orders_and_their_refunds_exactly(seeded: S
         paid = await _events(seeded, slug, "order_paid")
         refunded = await _events(seeded, slug, "order_refunded")
 
-        assert sorted((event.order_id, event.amount, event.at) for event in paid) == sorted(
-            (order.id, order.total, order.paid_at) for order in orders if order.paid_at is not None
+        codes = {creator.id: creator.code for creator in await seeded.session.scalars(select(Creator))}
+        assert sorted((event.order_id, event.amount, event.at, event.creator_code) for event in paid) == sorted(
+            (order.id, order.total, order.paid_at, codes.get(order.creator_id))
+            for order in orders
+            if order.paid_at is not None
         )
+        assert {(event.visitor, event.device) for event in paid + refunded} == {("", "")}
         refunds: dict[int, int] = defaultdict(int)
         for event in refunded:
             refunds[event.order_id] += event.amount
@@ -283,6 +287,7 @@ async def test_the_funnel_narrows_and_the_roll_ups_are_ready(seeded: Seeded) -> 
     kinds = ("visit", "product_view", "add_to_cart", "checkout_started", "order_paid")
     events = await _events(seeded, "raohe", *kinds)
     counted = {kind: len({event.visitor for event in events if event.kind == kind}) for kind in kinds}
+    counted["order_paid"] = sum(1 for event in events if event.kind == "order_paid")
     session = seeded.session
     scope_to_county(session, seeded.counties["raohe"].id)
     rolled_days = await session.scalar(select(func.count(func.distinct(DailyMetric.day))))
