@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
@@ -37,6 +37,8 @@ from storefront.i18n import gettext as _
 from storefront.spreadsheets import csv_download
 
 AUDIT_PAGE_SIZE = 50
+EXPORT_PATHS = [f"/export/{table}" for table in (*COUNTY_TABLES, *PLATFORM_TABLES, "statement")]
+"""The dashboard's CSV downloads, one path a table (no path parameter: a table is no county's id)."""
 
 
 class DashboardController(Controller):
@@ -54,17 +56,16 @@ class DashboardController(Controller):
         template = "admin/partials/dashboard_body.html" if partial else "admin/home.html"
         return Template(template, context=context, status_code=status)
 
-    @get("/export/{table:str}", name="admin:dashboard-export")
+    @get(EXPORT_PATHS, name="admin:dashboard-export")
     async def export(
-        self, request: HTMXRequest, admin: CurrentAdmin, db_session: DbSession, table: FromPath[str]
+        self, request: HTMXRequest, admin: CurrentAdmin, db_session: DbSession
     ) -> Response | Template:
-        """One of the dashboard's tables as CSV, for the same period (``statement``: a producer's
-        month, ``?producer=ID&month=YYYY-MM``)."""
+        """One of the dashboard's tables as CSV (``/admin/export/<table>``), for the same period
+        (``statement``: a producer's month, ``?producer=ID&month=YYYY-MM``)."""
+        table = request.url.path.rstrip("/").rsplit("/", 1)[-1]
         if table == "statement":
             return await _statement(request, admin, db_session)
         platform = table in PLATFORM_TABLES
-        if table not in COUNTY_TABLES and not platform:
-            raise NotFoundException
         if platform and not admin.is_platform_admin:
             raise PermissionDeniedException(detail="platform admins only")
         if not platform and admin.county is None:
