@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
         workdir = Path(tmp)
         database_url = prepare_database(server, workdir / "media")
         env = server_env(database_url, workdir, page_cache_seconds=None)
+        env.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_benchmark")  # required in production
 
         seeded = page_views(database_url)  # the demo's history
         with serve(env, workdir / "granian-without.log", WITHOUT) as base_url:

@@ -24,7 +24,6 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
-from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from storefront.origins import HOST_COUNTY_KEY
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Iterator
 
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,6 +76,18 @@ _BOT = re.compile(
 NOT_PAGES = frozenset({"cart:count", "checkout:divisions"})
 """Shop routes that answer with a fragment for another page, never a page of their own."""
 PRODUCT_ROUTE = "shop:product"
+
+
+def _visitor_ids() -> Iterator[str]:
+    """Random visitor ids, read from the system's random source 256 at a time (one read each is a
+    system call that costs more than the rest of recording)."""
+    while True:
+        block = secrets.token_bytes(16 * 256)
+        for start in range(0, len(block), 16):
+            yield block[start : start + 16].hex()
+
+
+_VISITOR_IDS = _visitor_ids()
 
 
 def device_of(user_agent: str) -> str:
@@ -143,11 +155,12 @@ class EventMiddleware(ASGIMiddleware):
     the page cache, so cached pages count and never carry one visitor's cookie to another."""
 
     def __init__(self, *, secure: bool = False) -> None:
-        self.flags: dict[str, Any] = {"httponly": True, "secure": secure, "samesite": "lax"}
+        self.flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     def _cookie(self, key: str, value: str, max_age: int, path: str = "/") -> tuple[bytes, bytes]:
-        cookie = Cookie(key=key, value=value, max_age=max_age, path=path, **self.flags)
-        return b"set-cookie", cookie.to_header(header="").encode()
+        """A ``Set-Cookie`` header; written by hand (names, values and paths here are plain ASCII
+        letters, digits and dashes): Litestar's ``Cookie`` goes through ``SimpleCookie``, 150 µs."""
+        return b"set-cookie", f"{key}={value}; Max-Age={max_age}; Path={path}{self.flags}".encode()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = scope["path_params"].get("county_slug")
@@ -163,7 +176,7 @@ class EventMiddleware(ASGIMiddleware):
         request: Request = Request(scope)
         visitor = _visitor_cookie_value(request)
         new_visitor = visitor is None
-        scope["state"][VISITOR_KEY] = visitor = visitor or secrets.token_hex(16)
+        scope["state"][VISITOR_KEY] = visitor = visitor or next(_VISITOR_IDS)
         is_page = (
             scope["method"] == "GET"
             and scope["route_handler"].name not in NOT_PAGES

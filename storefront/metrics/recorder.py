@@ -18,7 +18,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, insert, select
@@ -131,18 +131,26 @@ class EventRecorder:
             await self.engine.dispose()
 
     async def flush(self) -> None:
-        """Write every event queued so far, in batches."""
+        """Write the events queued when called, in batches (those queued meanwhile wait for the next
+        turn, so a steady stream is written in full batches, not one small batch after another)."""
         async with self._lock:
-            while self._queue:
-                batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
+            self._arrived.clear()
+            self._full.clear()
+            left = len(self._queue)
+            while left > 0 and self._queue:
+                batch = [self._queue.popleft() for _ in range(min(self.batch_size, left, len(self._queue)))]
                 try:
                     await self._write(batch)
                 except Exception:
                     self._queue.extendleft(reversed(batch))  # kept, in order, for the next try
+                    self._arrived.set()
                     raise
+                left -= len(batch)
                 self.written += len(batch)
-            self._arrived.clear()
-            self._full.clear()
+            if self._queue:
+                self._arrived.set()
+                if len(self._queue) >= self.batch_size:
+                    self._full.set()
 
     async def _write(self, batch: list[PendingEvent]) -> None:
         assert self.engine is not None, "the event writer runs without a database"
@@ -183,10 +191,13 @@ class EventRecorder:
                 event.product_id = products.get((event.county_id, event.product_slug))
 
 
+_COLUMNS = tuple(
+    field.name for field in fields(PendingEvent) if field.name not in {"county_slug", "product_slug"}
+)
+
+
 def _row(event: PendingEvent) -> dict[str, object]:
-    row = asdict(event)
-    del row["county_slug"], row["product_slug"]
-    return row
+    return {name: getattr(event, name) for name in _COLUMNS}
 
 
 def writer_engine(database_url: str, connect_args: dict[str, object]) -> AsyncEngine:
