@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
@@ -200,11 +201,12 @@ class EventMiddleware(ASGIMiddleware):
 
     @staticmethod
     def _record_page(request: Request, recorder: EventRecorder) -> None:
+        view = _event(request, PAGE_VIEW)  # the visit and product view share its facts
         if VISIT_COOKIE not in request.cookies or _clicked_code(request):
-            recorder.put(_event(request, VISIT))
-        recorder.put(_event(request, PAGE_VIEW))
+            recorder.put(replace(view, kind=VISIT))
+        recorder.put(view)
         if request.scope["route_handler"].name == PRODUCT_ROUTE:
-            recorder.put(_event(request, PRODUCT_VIEW, product_slug=request.path_params.get("slug")))
+            recorder.put(replace(view, kind=PRODUCT_VIEW, product_slug=request.path_params.get("slug")))
 
 
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
