@@ -27,8 +27,10 @@ def log_in(page: Page, site, account: tuple[str, str]) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def fits_the_phone(page: Page) -> None:
-    """Nothing on the page is wider than the phone's screen (wide tables scroll inside themselves)."""
+def fits_the_phone(page: Page, path: str) -> None:
+    """Once on ``path``, nothing on the page is wider than the phone (wide tables scroll inside)."""
+    expect(page).to_have_url(re.compile(path))
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
 
 
@@ -54,7 +56,7 @@ def create_product(page: Page, site, tmp_path: Path) -> int:
     """Through the admin's forms: a product, its first and second variant, and a photo."""
     page.get_by_role("link", name="Products", exact=True).click()
     page.get_by_role("link", name="New product").click()
-    fits_the_phone(page)
+    fits_the_phone(page, r"/admin/products/new$")
     page.get_by_label("Web address name").fill("pine-blossom-honey")
     page.get_by_label("Name (Chinese)").fill("松花蜂蜜")
     page.get_by_label("Name (English)").fill("Pine blossom honey")
@@ -82,7 +84,7 @@ def create_product(page: Page, site, tmp_path: Path) -> int:
     page.get_by_label("Alt text (English)").fill("A jar of pine blossom honey")
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_label("Alt text (English)")).to_have_value("A jar of pine blossom honey")
-    fits_the_phone(page)
+    fits_the_phone(page, r"/pictures")
     return product_id
 
 
@@ -91,7 +93,7 @@ def test_the_raohe_admin_runs_the_shop_and_the_guzhang_admin_reaches_none_of_it(
 ):
     shopper, number = paid_order(browser, site)
     log_in(page, site, RAOHE_ADMIN)
-    fits_the_phone(page)
+    fits_the_phone(page, r"/admin/$")
 
     product_id = create_product(page, site, tmp_path)
     shopper.goto(f"{site.url}/c/raohe/products/pine-blossom-honey?lang=en")  # at once, no waiting
@@ -103,13 +105,13 @@ def test_the_raohe_admin_runs_the_shop_and_the_guzhang_admin_reaches_none_of_it(
     assert "640w" in (picture.get_attribute("srcset") or "")
 
     page.get_by_role("link", name="Orders", exact=True).click()
-    fits_the_phone(page)
+    fits_the_phone(page, r"/admin/orders/$")
     page.get_by_role("link", name=number).click()
     page.get_by_label("Courier").select_option(label="SF Express")
     page.get_by_label("Tracking number").fill("SF1234567890")
     page.get_by_role("button", name="Mark shipped").click()
     expect(page.get_by_text("Marked shipped.")).to_be_visible()
-    fits_the_phone(page)
+    fits_the_phone(page, f"/admin/orders/{number}")
     shopper.goto(f"{site.url}/c/raohe/orders/{number}?lang=en")
     expect(shopper.get_by_text("SF1234567890")).to_be_visible()
     expect(shopper.get_by_text("SF Express", exact=True)).to_be_visible()
