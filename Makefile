@@ -72,6 +72,7 @@ endif
 bench: install system-deps
 	$(UV) run python -m benchmarks.catalog
 	$(UV) run python -m benchmarks.checkout
+	$(UV) run python -m benchmarks.events
 
 # Refresh the message catalogs after changing interface strings; then translate the new entries.
 messages:

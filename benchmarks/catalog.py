@@ -243,6 +243,7 @@ def server_env(database_url: str, workdir: Path, *, page_cache_seconds: int | No
         **os.environ,
         "STOREFRONT_ENV": "production",
         "SECRET_KEY": "benchmark-secret-key",
+        "STRIPE_WEBHOOK_SECRET": "whsec_benchmark",  # required in production
         "DATABASE_URL": database_url,
         "STOREFRONT_VAR_DIR": str(workdir / "var"),
         "MEDIA_DIR": str(workdir / "media"),
