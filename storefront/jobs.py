@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import String, select, update
@@ -12,6 +17,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.clock import utcnow
 from storefront.db import Base
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+logger = logging.getLogger(__name__)
 
 
 class JobLease(Base):
@@ -53,3 +63,38 @@ async def take_lease(
         await db_session.rollback()
         return False
     return True
+
+
+async def take_turn(app: Litestar, name: str, seconds: int) -> bool:
+    """True in the one worker that runs job ``name`` this time (its lease held for ``seconds``)."""
+    async with app.state.db_config.get_session() as db_session:
+        return await take_lease(db_session, name, datetime.timedelta(seconds=seconds))
+
+
+def every(
+    name: str, seconds: Callable[[Litestar], int], job: Callable[[Litestar], Awaitable[Any]]
+) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+    """An app lifespan that runs ``job`` every ``seconds(app)`` seconds in whichever worker takes the
+    lease ``name`` (so once across all of them); a failed run is logged and the next one comes."""
+
+    async def run_forever(app: Litestar) -> None:
+        interval = seconds(app)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if await take_turn(app, name, interval):
+                    await job(app)
+            except Exception:
+                logger.exception("scheduled job %s failed", name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_forever(app))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan

@@ -8,15 +8,11 @@ since every item is claimed with a conditional update before it is acted on.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import datetime
 import logging
-from collections.abc import AsyncIterator
 
 from litestar import Litestar
 
-from storefront.jobs import take_lease
+from storefront.jobs import every
 from storefront.notifications.confirmations import send_missed_confirmations
 from storefront.payments.reconcile import release_expired
 
@@ -32,29 +28,10 @@ async def sweep_once(app: Litestar) -> list[str]:
         return settled
 
 
-async def _take_turn(app: Litestar, seconds: int) -> bool:
-    """True in the one worker that sweeps this time."""
-    async with app.state.db_config.get_session() as db_session:
-        return await take_lease(db_session, SWEEP_LEASE, datetime.timedelta(seconds=seconds))
+async def _sweep(app: Litestar) -> None:
+    if settled := await sweep_once(app):
+        logger.info("sweeper settled %s", ", ".join(settled))
 
 
-async def _sweep_forever(app: Litestar) -> None:
-    interval = app.state.settings.sweep_interval_seconds
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            if await _take_turn(app, interval) and (settled := await sweep_once(app)):
-                logger.info("sweeper settled %s", ", ".join(settled))
-        except Exception:
-            logger.exception("sweeper run failed")
-
-
-@contextlib.asynccontextmanager
-async def run_sweeper(app: Litestar) -> AsyncIterator[None]:
-    task = asyncio.create_task(_sweep_forever(app))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+run_sweeper = every(SWEEP_LEASE, lambda app: app.state.settings.sweep_interval_seconds, _sweep)
+"""App lifespan: sweep every ``SWEEP_INTERVAL_SECONDS``, in one worker at a time."""

@@ -32,11 +32,8 @@ days not built yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a ti
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime
 import logging
-from collections.abc import AsyncIterator
 
 from litestar import Litestar
 from sqlalchemy import delete, func, insert, select
@@ -44,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.clock import beijing_date
 from storefront.db import all_counties_scope, county_scope
-from storefront.jobs import take_lease
+from storefront.jobs import every
 from storefront.metrics.definitions import COUNTY, ROLLED_UP, beijing_today, raw_facts
 from storefront.metrics.models import DailyMetric, Event
 from storefront.metrics.periods import Period
@@ -198,29 +195,10 @@ async def rebuild_all(
     return written
 
 
-async def _take_turn(app: Litestar, seconds: int) -> bool:
+async def _refresh(app: Litestar) -> None:
     async with app.state.db_config.get_session() as db_session:
-        return await take_lease(db_session, ROLLUP_LEASE, datetime.timedelta(seconds=seconds))
+        await refresh(db_session)
 
 
-async def _refresh_forever(app: Litestar) -> None:
-    while True:
-        await asyncio.sleep(ROLLUP_INTERVAL_SECONDS)
-        try:
-            if await _take_turn(app, ROLLUP_INTERVAL_SECONDS):
-                async with app.state.db_config.get_session() as db_session:
-                    await refresh(db_session)
-        except Exception:
-            logger.exception("metrics roll-up run failed")
-
-
-@contextlib.asynccontextmanager
-async def run_rollups(app: Litestar) -> AsyncIterator[None]:
-    """App lifespan: refresh the roll-ups every few minutes, in one worker at a time."""
-    task = asyncio.create_task(_refresh_forever(app))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+run_rollups = every(ROLLUP_LEASE, lambda _app: ROLLUP_INTERVAL_SECONDS, _refresh)
+"""App lifespan: refresh the roll-ups every few minutes, in one worker at a time."""

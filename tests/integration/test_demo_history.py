@@ -153,7 +153,9 @@ async def test_money_events_match_the_orders_and_their_refunds_exactly(seeded: S
         refunded = await _events(seeded, slug, "order_refunded")
 
         codes = {creator.id: creator.code for creator in await seeded.session.scalars(select(Creator))}
-        assert sorted((event.order_id, event.amount, event.at, event.creator_code) for event in paid) == sorted(
+        assert sorted(
+            (event.order_id, event.amount, event.at, event.creator_code) for event in paid
+        ) == sorted(
             (order.id, order.total, order.paid_at, codes.get(order.creator_id))
             for order in orders
             if order.paid_at is not None

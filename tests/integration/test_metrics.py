@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select
 from storefront.catalog.models import Producer, Product, Variant
 from storefront.clock import BEIJING, utcnow
 from storefront.db import all_counties_scope, scope_to_all_counties, scope_to_county
+from storefront.jobs import take_turn
 from storefront.metrics.definitions import (
     CreatorSales,
     Funnel,
@@ -44,7 +45,7 @@ from storefront.metrics.definitions import (
 )
 from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.periods import Period
-from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, _take_turn, rebuild, refresh
+from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, ROLLUP_LEASE, rebuild, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from tests.integration.test_create_admin_command import _query, migrated_url, storefront_cli  # noqa: F401 - fixtures
 from tests.support.factories import make_county
@@ -504,7 +505,9 @@ def test_the_rebuild_command_refuses_an_unknown_county_or_a_malformed_day(storef
 
 
 async def test_the_roll_up_job_runs_in_one_worker_at_a_time(client):
-    turns = await asyncio.gather(*(_take_turn(client.app, ROLLUP_INTERVAL_SECONDS) for _ in range(4)))
+    turns = await asyncio.gather(
+        *(take_turn(client.app, ROLLUP_LEASE, ROLLUP_INTERVAL_SECONDS) for _ in range(4))
+    )
 
     assert sorted(turns) == [False, False, False, True]
-    assert not await _take_turn(client.app, ROLLUP_INTERVAL_SECONDS)  # held until the next run
+    assert not await take_turn(client.app, ROLLUP_LEASE, ROLLUP_INTERVAL_SECONDS)  # held until the next run
