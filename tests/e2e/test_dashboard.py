@@ -1,5 +1,6 @@
 """The Raohe admin reads the brand dashboard on a phone, in English: picks "Last 12 months", sees
-the charts drawn (ECharts, from the tables) and downloads the CSV of top products."""
+the charts drawn (ECharts, from the tables) and downloads the CSV of top products; a shopper who
+came by a creator's link and bought shows up on that creator's row."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_the_raohe_admin_reads_the_last_12_months_and_downloads_top_products(bro
     for chart in ("sales_by_day", "funnel", "products"):
         drawn = page.locator(f'[data-table="dashboard-{chart}-table"] svg')
         expect(drawn.first).to_be_visible()
-    fits_the_phone(page)
+    fits_the_phone(page, r"/admin/\?range=last_12_months")
     width = page.evaluate("document.querySelector('[data-table=\"dashboard-products-table\"]').offsetWidth")
     assert 0 < width <= 390
 
@@ -53,4 +54,32 @@ def test_the_raohe_admin_reads_the_last_12_months_and_downloads_top_products(bro
     assert rows[0] == ["Product", "Sales (¥)", "Units"]
     assert "Black bee linden honey" in [row[0] for row in rows[1:]]
     assert not errors, errors
+    context.close()
+
+
+def creator_orders_today(page, site, name: str) -> int:
+    page.goto(f"{site.url}/admin/?range=today")
+    row = page.locator(
+        "#dashboard-creators-table tr", has=page.get_by_role("rowheader", name=name, exact=True)
+    )
+    return int(row.locator("td").nth(4).get_attribute("data-value") or 0)
+
+
+def test_a_shopper_who_came_by_a_creators_link_and_bought_is_on_that_creators_row(browser: Browser, site):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, site, RAOHE_ADMIN)
+    before = creator_orders_today(page, site, "北纬47度的蜜")
+    others = creator_orders_today(page, site, "饶河蜂姐")
+
+    shopper = browser.new_context(**PHONE).new_page()
+    shopper.goto(f"{site.url}/c/raohe/?ref=BEI47")  # from the creator's video
+    add_to_cart(shopper, site, "linden-honey", "500 g jar", 1)
+    check_out(shopper, "from-a-video@example.cn")
+    shopper.get_by_role("button", name="Pay").click()
+    expect(shopper.get_by_text("Payment received")).to_be_visible(timeout=15_000)
+    shopper.context.close()
+
+    assert creator_orders_today(page, site, "北纬47度的蜜") == before + 1
+    assert creator_orders_today(page, site, "饶河蜂姐") == others  # the last click's creator only
     context.close()
