@@ -177,6 +177,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         county_hosts.session_maker = db_config.create_session_maker()
         county_hosts.versions = app.stores.get(VERSIONS_STORE)
 
+    async def close_database_pool() -> None:
+        """Hand every pooled connection back to the database when the server stops."""
+        await db_config.get_engine().dispose()
+
     app = StorefrontApp(
         route_handlers=[
             DirectoryController,
@@ -207,6 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=refuse_impossible_ids,
         after_exception=[record_out_of_reach],
         on_startup=[bind_host_lookup],
+        on_shutdown=[close_database_pool],
         lifespan=[run_sweeper, run_event_writer, run_rollups],
         openapi_config=None,
     )

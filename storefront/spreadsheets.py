@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
@@ -24,10 +25,13 @@ class UnreadableFileError(ValueError):
     """The upload is neither UTF-8 nor GB18030 (GBK) text."""
 
 
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?%?")
+
+
 def safe_cell(value: object) -> str:
-    """A value as a cell no spreadsheet runs as a formula."""
+    """A value as a cell no spreadsheet runs as a formula; a number (-12.80 too) stays a number."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text) else text
 
 
 def cell_value(text: str) -> str:

@@ -61,8 +61,7 @@ def _commission(raw: Any) -> int:
 
 def percent(basis_points: int) -> str:
     """Basis points as the form shows them: 500 is "5", 1225 is "12.25", 550 is "5.5"."""
-    whole, part = divmod(basis_points, 100)
-    return f"{whole}.{part:02d}".rstrip("0").rstrip(".") if part else str(whole)
+    return f"{Decimal(basis_points).scaleb(-2):f}".rstrip("0").rstrip(".")
 
 
 class CreatorForm(FormModel):

@@ -6,7 +6,7 @@ otherwise, and a :class:`~storefront.metrics.periods.Period` of Beijing days.
 
 Common rules, for every metric below:
 
-- **Days are Beijing days** (Asia/Shanghai, UTC+8): a fact belongs to the Beijing day of its time.
+- **Days are Beijing days** (see storefront.clock): a fact belongs to the Beijing day of its time.
 - **Money facts come from the** ``order_paid`` / ``order_refunded`` **events**, written in the
   payment's own transaction: an order is *paid* on the Beijing day of its ``order_paid`` event
   (``amount`` = the order's total) and a refund counts on the Beijing day its ``order_refunded``

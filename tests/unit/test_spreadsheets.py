@@ -19,7 +19,7 @@ def test_a_download_starts_with_a_bom_and_defuses_formulas():
     assert rows == [
         ["name", "note"],
         ["东北黑蜂蜂蜜", '\'=HYPERLINK("http://x")'],
-        ["'-5", "'+1"],
+        ["-5", "'+1"],
         ["'@SUM(A1)", "ok"],
     ]
     assert [cell_value(value) for value in rows[1]] == ["东北黑蜂蜂蜜", '=HYPERLINK("http://x")']
@@ -43,3 +43,11 @@ def test_uploads_saved_by_excel_or_wps_are_read(encoding):
 def test_a_binary_file_is_unreadable():
     with pytest.raises(UnreadableFileError):
         decode_upload(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x80\x81")
+
+
+def test_negative_numbers_stay_numbers_a_spreadsheet_can_add_up():
+    text = csv_text(
+        ["day", "sales", "growth"], [["2026-11-29", "-12.80", "-50.0%"], ["2026-11-30", -3, "-1x"]]
+    )
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[1:] == [["2026-11-29", "-12.80", "-50.0%"], ["2026-11-30", "-3", "'-1x"]]
