@@ -202,7 +202,10 @@ class EventMiddleware(ASGIMiddleware):
     @staticmethod
     def _record_page(request: Request, recorder: EventRecorder) -> None:
         view = _event(request, PAGE_VIEW)  # the visit and product view share its facts
-        if VISIT_COOKIE not in request.cookies or _clicked_code(request):
+        clicked = _clicked_code(request)  # a new click starts a visit; reloading the same link does not
+        if VISIT_COOKIE not in request.cookies or (
+            clicked and clicked.lower() != (referral_of(request) or "").lower()
+        ):
             recorder.put(replace(view, kind=VISIT))
         recorder.put(view)
         if request.scope["route_handler"].name == PRODUCT_ROUTE:

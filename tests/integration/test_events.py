@@ -195,6 +195,19 @@ async def test_a_creators_click_starts_a_visit_with_the_code_and_later_pages_kee
     ]
 
 
+async def test_reloading_a_creators_link_counts_one_visit_and_another_creators_link_a_new_one(
+    settings, counties, session_maker
+):
+    app = create_app(replace(settings, page_cache_seconds=60))
+    async with app.lifespan(), browser(app) as shopper:
+        for _reload in range(5):
+            await shopper.get("/c/raohe/?ref=laowang")
+        await shopper.get("/c/raohe/?ref=xiaoli")
+        await app.state.events.flush()
+    rows = await stored(session_maker, Event.kind == events.VISIT)
+    assert [row.creator_code for row in rows] == ["laowang", "xiaoli"]
+
+
 async def test_search_records_the_query_and_how_many_products_it_found(settings, counties, session_maker):
     app = create_app(settings)
     async with app.lifespan(), browser(app) as shopper:
