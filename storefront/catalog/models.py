@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -13,11 +15,16 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, undefer
 
 from storefront.db import Base, TenantScoped
 from storefront.i18n import Localized
 from storefront.money import Fen
+from storefront.tenancy.models import County
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import InstrumentedAttribute
+    from sqlalchemy.sql.selectable import ScalarSelect
 
 
 class Category(Localized, TenantScoped, Base):
@@ -141,3 +148,31 @@ Product.cover_path = column_property(
     .scalar_subquery(),
     deferred=True,
 )
+
+
+SHOP_ORDER = (
+    (Product.total_stock == 0).asc(),
+    Product.position.asc(),
+    Product.id.asc(),
+)
+"""How the shop lists products (home, categories, producers, search): those in stock first, then in
+the county's order; the id last keeps pages stable."""
+
+
+def _first_in_stock(name: InstrumentedAttribute[str]) -> ScalarSelect[str]:
+    """The name of the first product on the county's home: active, in stock, in the county's order."""
+    return (
+        select(name)
+        .where(Product.county_id == County.id, Product.is_active.is_(True), Product.total_stock > 0)
+        .order_by(Product.position, Product.id)
+        .limit(1)
+        .correlate_except(Product)
+        .scalar_subquery()
+    )
+
+
+# The shop's search box suggests the county's own product; loaded with the county
+# (storefront.tenancy.dependencies), so it costs no query of its own.
+County.search_example_zh = column_property(_first_in_stock(Product.name_zh), deferred=True)
+County.search_example_en = column_property(_first_in_stock(Product.name_en), deferred=True)
+SEARCH_EXAMPLE = (undefer(County.search_example_zh), undefer(County.search_example_en))

@@ -17,7 +17,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from storefront.catalog.models import Category, Producer, Product
+from storefront.catalog.models import SHOP_ORDER, Category, Producer, Product
 from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
@@ -90,7 +90,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
             *filters,
             LimitOffset(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE),
             load=list(_LISTING),
-            order_by=[(Product.position, False), (Product.id, False)],
+            order_by=list(SHOP_ORDER),
         )
         return Page(items=list(items), total=total, number=number)
 
@@ -121,7 +121,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
                 *conditions,
                 LimitOffset(limit=SEARCH_LIMIT, offset=0),
                 load=list(_LISTING),
-                order_by=[(Product.position, False), (Product.id, False)],
+                order_by=list(SHOP_ORDER),
             )
         )
 

@@ -9,7 +9,8 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from storefront.db import DbSession, scope_to_county
+from storefront.catalog.models import SEARCH_EXAMPLE
+from storefront.db import DbSession, all_counties_scope, scope_to_county
 from storefront.tenancy.models import County
 from storefront.tenancy.service import CountyService
 
@@ -18,7 +19,8 @@ CurrentCounty: TypeAlias = NamedDependency[County]
 
 
 async def provide_county(county_slug: FromPath[str], db_session: DbSession, request: Request) -> County:
-    county = await CountyService(session=db_session).get_active(county_slug)
+    with all_counties_scope(db_session):  # the county and, correlated to it, its own first product
+        county = await CountyService(session=db_session).get_active(county_slug, load=SEARCH_EXAMPLE)
     if county is None:
         raise NotFoundException(detail="county not found")
     scope_to_county(db_session, county.id)

@@ -21,6 +21,9 @@ from storefront.i18n import N_
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from advanced_alchemy.repository import LoadSpec
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from storefront.accounts.models import AdminUser
@@ -33,9 +36,9 @@ class CountyRepository(SQLAlchemyAsyncRepository[County]):
 class CountyService(SQLAlchemyAsyncRepositoryService[County, CountyRepository]):
     repository_type = CountyRepository
 
-    async def get_active(self, slug: str) -> County | None:
+    async def get_active(self, slug: str, load: Sequence[LoadSpec] = ()) -> County | None:
         """The shop for ``slug``; an unknown or inactive county is None (a 404 for shoppers)."""
-        return await self.get_one_or_none(County.slug == slug, County.is_active.is_(True))
+        return await self.get_one_or_none(County.slug == slug, County.is_active.is_(True), load=list(load))
 
     async def directory(self) -> list[tuple[County, list[County]]]:
         """Active counties grouped by province: (first county of the province, its counties)."""
