@@ -14,8 +14,8 @@ What is made, per county:
   a creator's link carries that creator's code;
 - **orders** of the county's own variants: paid ones (buyers' provinces weighted towards the big
   eastern provinces and the county's own; some buyers come back), shipped and delivered after
-  realistic delays, some refunded in full or in part; and checkouts never paid (expired or
-  cancelled), which have no payment and never count;
+  realistic delays, some refunded in full or in part, paid mostly by WeChat Pay and Alipay; and
+  checkouts never paid (expired or cancelled), which have no payment and never count;
 - the money **events** exactly as the payment code writes them: ``order_paid`` (amount = the
   order's total, at its payment) and ``order_refunded`` (what the refund added, when recorded);
 - each order's **status history**, and the creator of the link it came by (``creator_id``,
@@ -138,6 +138,7 @@ class Shoppers(_Entry):
     ship_spread: Annotated[float, Field(ge=0, le=3)]
     delivery_days: Annotated[list[Annotated[int, Field(ge=0, le=30)]], Field(min_length=2, max_length=2)]
     devices: dict[Literal["phone", "tablet", "desktop"], Annotated[float, Field(gt=0)]]
+    payment_methods: dict[Literal["card", "alipay", "wechat_pay"], Annotated[float, Field(gt=0)]]
 
 
 class HistoryFile(_Entry):
@@ -282,6 +283,10 @@ class _Planner:
         self.divisions = {province.name: province for province in divisions.provinces()}
         self.devices = list(self.shoppers.devices)
         self.device_weights = list(itertools.accumulate(self.shoppers.devices.values()))
+        self.payment_methods = list(self.shoppers.payment_methods)
+        self.payment_method_weights = list(itertools.accumulate(self.shoppers.payment_methods.values()))
+        # Drawn apart, so adding the payment method changed no other part of the history.
+        self.payment_random = random.Random(f"{spec.seed}:{shop.slug}:payment")
         self.hours = list(itertools.accumulate(HOUR_WEIGHTS))
         # Earlier products in the shop sell more; a product's first variant more than its others.
         self.product_weights = list(
@@ -295,8 +300,8 @@ class _Planner:
 
     # -- drawing --
 
-    def _pick(self, items: list[Any], cumulative: list[float]) -> Any:
-        return items[bisect.bisect(cumulative, self.random.random() * cumulative[-1])]
+    def _pick(self, items: list[Any], cumulative: list[float], source: random.Random | None = None) -> Any:
+        return items[bisect.bisect(cumulative, (source or self.random).random() * cumulative[-1])]
 
     def _poisson(self, mean: float) -> int:
         if mean <= 0:
@@ -538,6 +543,7 @@ class _Planner:
             "idempotency_key": f"demo-history:{number}",
             "stripe_session_id": f"cs_demo_{number}",
             "stripe_payment_intent": None,
+            "payment_method": None,
             "checkout_expires_at": created + datetime.timedelta(minutes=30),
             "paid_at": None,
             "confirmation_sent_at": None,
@@ -579,6 +585,9 @@ class _Planner:
                 paid_at=paid_at,
                 confirmation_sent_at=paid_at + datetime.timedelta(seconds=self.random.randrange(2, 60)),
                 stripe_payment_intent=f"pi_demo_{number}",
+                payment_method=self._pick(
+                    self.payment_methods, self.payment_method_weights, self.payment_random
+                ),
             )
             history.append((paid_at, OrderStatus.PAID, Actor.STRIPE, ""))
             hours = shoppers.median_hours_to_ship * math.exp(self.random.gauss(0, shoppers.ship_spread))

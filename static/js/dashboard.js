@@ -1,6 +1,6 @@
 /* The dashboard's charts (Apache ECharts, vendored under /static/vendor).
  *
- * Every chart draws a table of the page: an element with data-chart="line|bar|funnel" names its
+ * Every chart draws a table of the page: an element with data-chart="line|bar|funnel|pie" names its
  * table (data-table, an id) and the column it plots (data-value-column). Labels are the first
  * cell of each body row, values the cells' data-value. The table stays the source of truth (and
  * what screen readers read); the chart is hidden from them. Charts are drawn on load and again
@@ -55,6 +55,10 @@
     };
   }
 
+  function namedValues(data) {
+    return data.labels.map(function (label, index) { return { name: label, value: data.values[index] }; });
+  }
+
   function funnelOption(data, name) {
     return {
       tooltip: { trigger: "item" },
@@ -68,12 +72,25 @@
         bottom: 8,
         minSize: "8%",
         label: { position: "inside" },
-        data: data.labels.map(function (label, index) { return { name: label, value: data.values[index] }; })
+        data: namedValues(data)
       }]
     };
   }
 
-  var OPTIONS = { line: lineOption, bar: barOption, funnel: funnelOption };
+  function pieOption(data, name) {
+    return {
+      tooltip: { trigger: "item" },
+      series: [{
+        name: name,
+        type: "pie",
+        radius: ["40%", "70%"],
+        label: { formatter: "{b}\n{d}%" },
+        data: namedValues(data)
+      }]
+    };
+  }
+
+  var OPTIONS = { line: lineOption, bar: barOption, funnel: funnelOption, pie: pieOption };
 
   function draw(root) {
     if (typeof window.echarts === "undefined") {

@@ -26,6 +26,7 @@ from storefront.i18n import gettext as _
 from storefront.metrics import definitions
 from storefront.metrics.periods import PRESETS, Period, preset, previous, year_before
 from storefront.money import decimal_string, format_money
+from storefront.orders.models import payment_method_label
 
 PRESET_LABELS = {
     "today": N_("Today"),
@@ -44,6 +45,7 @@ COUNTY_TABLES = (
     "products",
     "producers",
     "creators",
+    "payment_methods",
     "searches",
 )
 PLATFORM_TABLES = ("counties", "province_rollup")
@@ -68,7 +70,7 @@ class Table:
     title: str
     columns: Sequence[str]
     rows: list[list[Cell]]
-    chart: str | None = None  # "line", "bar" or "funnel"
+    chart: str | None = None  # "line", "bar", "funnel" or "pie"
     chart_column: int = 1
     collapsed: bool = False  # long tables (a day a row) folded under their chart
 
@@ -325,6 +327,23 @@ def county_tables(dashboard: object, comparison: object) -> dict[str, Table]:
                 for row in d.creators
             ],
             chart="bar",
+        ),
+        Table(
+            "payment_methods",
+            _("Payment methods"),
+            [_("Payment method"), _("Sales (¥)"), _("Share of sales"), _("Orders"), _("Share of orders")],
+            [
+                [
+                    text(payment_method_label(row.method)),
+                    money(row.sales),
+                    rate(row.sales_share),
+                    count(row.orders),
+                    rate(row.order_share),
+                ]
+                for row in d.payment_methods
+            ],
+            chart="pie",
+            chart_column=3,
         ),
         Table(
             "searches",

@@ -65,6 +65,7 @@ PROVINCE = "province"
 CREATOR = "creator"
 SEARCHES = "search"
 SHIP_HOURS = "ship_hours"
+PAYMENT_METHOD = "payment_method"
 
 PAID = "paid"
 REFUNDED = "refunded"
@@ -79,7 +80,9 @@ ZERO_RESULTS = "zero_results"
 ROLLED_UP = "rolled_up"
 """The marker row of a day whose roll-ups were built: (day, county, "", rolled_up) = 1."""
 
-ALL_DIMENSIONS = frozenset({COUNTY, PRODUCT, PRODUCER, PROVINCE, CREATOR, SEARCHES, SHIP_HOURS})
+ALL_DIMENSIONS = frozenset(
+    {COUNTY, PRODUCT, PRODUCER, PROVINCE, CREATOR, SEARCHES, SHIP_HOURS, PAYMENT_METHOD}
+)
 
 FactKey = tuple[datetime.date, str, str, str]
 """(Beijing day, dimension, key, metric)."""
@@ -115,6 +118,21 @@ class ProvinceSales:
     """Paid minus refunded, in fen, of orders to this province."""
     orders: int
     """Orders to this province paid in the period."""
+
+
+@dataclass(frozen=True)
+class PaymentMethodSales:
+    method: str | None
+    """A code of ``storefront.orders.models.PAYMENT_METHODS``; None for orders Stripe did not tell
+    us how they were paid."""
+    orders: int
+    """Orders paid this way in the period."""
+    sales: int
+    """Paid minus refunded, in fen, of orders paid this way."""
+    order_share: float
+    """orders ÷ all orders paid in the period; 0.0 without orders."""
+    sales_share: float | None
+    """sales ÷ the county's sales in the period; None when those are 0 or less."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +230,8 @@ class Dashboard:
     """Paid in the period before refunds, in fen."""
     refunded: int = 0
     """Refunded in the period, in fen."""
+    payment_methods: list[PaymentMethodSales] = field(default_factory=list)
+    """The payment method mix (:func:`payment_method_mix`)."""
 
 
 @dataclass(frozen=True)
@@ -354,11 +374,12 @@ async def raw_facts(
                 day,
                 Order.province,
                 Order.creator_id,
+                Order.payment_method,
                 func.count(distinct(Event.order_id)),
                 func.coalesce(func.sum(Event.amount), 0),
-            ).group_by(day, Order.province, Order.creator_id)
+            ).group_by(day, Order.province, Order.creator_id, Order.payment_method)
         )
-        for on, province, creator_id, orders, amount in rows:
+        for on, province, creator_id, payment_method, orders, amount in rows:
             amount = int(amount)  # a sum of bigints is a Decimal on PostgreSQL
             facts[on, COUNTY, "", metric] += amount
             if kind == ORDER_PAID:
@@ -371,6 +392,10 @@ async def raw_facts(
                 facts[on, CREATOR, str(creator_id), metric] += amount
                 if kind == ORDER_PAID:
                     facts[on, CREATOR, str(creator_id), ORDERS] += orders
+            if PAYMENT_METHOD in dimensions:
+                facts[on, PAYMENT_METHOD, payment_method or "", metric] += amount
+                if kind == ORDER_PAID:
+                    facts[on, PAYMENT_METHOD, payment_method or "", ORDERS] += orders
 
     # Visitors per step, distinct per day.
     step = case(
@@ -704,7 +729,31 @@ async def county_dashboard(db_session: AsyncSession, period: Period, *, rollups:
         searches_without_results=searches,
         paid=head.paid,
         refunded=head.refunded,
+        payment_methods=payment_method_mix(facts),
     )
+
+
+def payment_method_mix(facts: Facts) -> list[PaymentMethodSales]:
+    """Per payment method (the order's ``payment_method``, None when unknown): paid orders = orders
+    with an ``order_paid`` event in the period; sales = Σ ``order_paid`` − Σ ``order_refunded``
+    amounts in the period; order share = orders ÷ Σ orders; sales share = sales ÷ Σ sales (None
+    when Σ sales ≤ 0). Most sales first, then most orders."""
+    paid, refunded, orders = (_sum(facts, PAYMENT_METHOD, metric) for metric in (PAID, REFUNDED, ORDERS))
+    keys = set(paid) | set(refunded) | set(orders)
+    sales = {key: paid.get(key, 0) - refunded.get(key, 0) for key in keys}
+    all_orders, all_sales = sum(orders.values()), sum(sales.values())
+    rows = [
+        PaymentMethodSales(
+            method=key or None,
+            orders=orders.get(key, 0),
+            sales=sales[key],
+            order_share=ratio(orders.get(key, 0), all_orders),
+            sales_share=sales[key] / all_sales if all_sales > 0 else None,
+        )
+        for key in keys
+    ]
+    rows.sort(key=lambda row: (-row.sales, -row.orders, row.method or "~"))
+    return rows
 
 
 async def _products(db_session: AsyncSession, facts: Facts) -> list[ProductSales]:

@@ -21,6 +21,8 @@ province      the buyer's province                ``paid``, ``refunded``, ``orde
 creator       ``<creator id>``                    ``visits``, ``orders``, ``paid``, ``refunded``
 search        the query (collapsed, lower-case)   ``zero_results`` (searches that found nothing)
 ship_hours    whole hours from payment            ``orders`` shipped that day after that long
+payment_      the order's ``payment_method``      ``paid``, ``refunded``, ``orders``
+method        (``""`` when unknown)
 ============  ==================================  =============================================
 
 Only closed days are rolled up (before today in Beijing); today is always read raw. A day is

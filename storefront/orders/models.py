@@ -56,7 +56,24 @@ def courier_label(code: str) -> str:
     return gettext(COURIERS.get(code, code))
 
 
-TEMPLATE_GLOBALS = {"status_label": status_label, "courier_label": courier_label}
+PAYMENT_METHODS = {
+    "card": N_("Card"),
+    "alipay": N_("Alipay"),
+    "wechat_pay": N_("WeChat Pay"),
+}
+"""How a paid order was paid, by the Stripe payment method type stored in ``Order.payment_method``."""
+
+
+def payment_method_label(code: str | None) -> str:
+    """The method's name; "Unknown" for an order whose method Stripe did not tell us."""
+    return gettext(PAYMENT_METHODS.get(code or "", N_("Unknown")))
+
+
+TEMPLATE_GLOBALS = {
+    "status_label": status_label,
+    "courier_label": courier_label,
+    "payment_method_label": payment_method_label,
+}
 """What the orders domain adds to the templates (the app factory registers it)."""
 
 
@@ -136,6 +153,8 @@ class Order(TenantScoped, Base):
     tracking_number: Mapped[str | None] = mapped_column(String(64), default=None)
     courier: Mapped[str | None] = mapped_column(String(16), default=None)
     """Who carries it once shipped: a code of COURIERS."""
+    payment_method: Mapped[str | None] = mapped_column(String(20), default=None)
+    """How it was paid (a code of PAYMENT_METHODS), as Stripe reported it; None when unknown."""
     referral_code: Mapped[str | None] = mapped_column(String(64), default=None)
     creator_id: Mapped[int | None] = mapped_column(
         ForeignKey("creators.id", ondelete="SET NULL"), index=True, default=None

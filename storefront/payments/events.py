@@ -27,6 +27,17 @@ from storefront.stock import holds
 logger = logging.getLogger(__name__)
 
 
+PAYING_EVENTS = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})
+
+
+def _pays(event_type: str, checkout_session: Any) -> bool:
+    """Whether this event says the session is paid (a delayed method's ``completed`` does not)."""
+    return event_type in PAYING_EVENTS and checkout_session.get("payment_status") in {
+        "paid",
+        "no_payment_required",
+    }
+
+
 class PaymentEventService:
     """Applies Stripe events to orders; safe against repeats, reordering and races."""
 
@@ -48,6 +59,11 @@ class PaymentEventService:
     async def handle(self, event: PaymentEvent) -> bool:
         """Apply one event; False when it was already applied (a repeated delivery)."""
         db_session = self.db_session
+        data = event.object
+        # Asked of Stripe before anything is written, so no lock is held while Stripe answers.
+        payment_method = (
+            await self.gateway.payment_method(data.get("payment_intent")) if _pays(event.type, data) else None
+        )
         with all_counties_scope(db_session):  # an event names no county: find its order first
             db_session.add(StripeEvent(event_id=event.id, type=event.type))
             try:
@@ -60,9 +76,8 @@ class PaymentEventService:
             await self.commit()
             return True
         with county_scope(db_session, order.county_id):
-            data = event.object
             if event.type.startswith("checkout.session."):
-                await self._apply_session_event(order, event.type, data)
+                await self._apply_session_event(order, event.type, data, payment_method)
             else:
                 await record_refund(db_session, order, int(data.get("amount_refunded") or 0), self.actor)
             await self.commit()
@@ -78,10 +93,12 @@ class PaymentEventService:
             return None
         return await self.db_session.scalar(select(Order).where(condition))
 
-    async def _apply_session_event(self, order: Order, event_type: str, checkout_session: Any) -> None:
-        if event_type in {"checkout.session.completed", "checkout.session.async_payment_succeeded"}:
-            if checkout_session.get("payment_status") in {"paid", "no_payment_required"}:
-                await self.mark_paid(order, checkout_session)
+    async def _apply_session_event(
+        self, order: Order, event_type: str, checkout_session: Any, payment_method: str | None
+    ) -> None:
+        if event_type in PAYING_EVENTS:
+            if _pays(event_type, checkout_session):
+                await self.mark_paid(order, checkout_session, payment_method)
             else:
                 await self._note(order, "payment started; waiting for the payment method to confirm")
         elif event_type == "checkout.session.async_payment_failed":
@@ -93,15 +110,20 @@ class PaymentEventService:
                 self.db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=self.actor
             )
 
-    async def mark_paid(self, order: Order, checkout_session: Any) -> bool:
-        """Fulfil a paid Checkout Session once, if it paid exactly this order's total in its currency."""
+    async def mark_paid(self, order: Order, checkout_session: Any, payment_method: str | None) -> bool:
+        """Fulfil a paid Checkout Session once, if it paid exactly this order's total in its currency;
+        ``payment_method`` (:meth:`PaymentGateway.payment_method`) is kept on the order."""
         amount, currency = checkout_session.get("amount_total"), str(checkout_session.get("currency") or "")
         if amount != order.total or currency.lower() != order.currency.lower():
             await self._flag(
                 order, f"paid {amount} {currency.upper()}, order total {order.total} {order.currency}"
             )
             return False
-        values = {"paid_at": utcnow(), "stripe_payment_intent": checkout_session.get("payment_intent")}
+        values = {
+            "paid_at": utcnow(),
+            "stripe_payment_intent": checkout_session.get("payment_intent"),
+            "payment_method": payment_method,
+        }
         paid = False
         if order.status == OrderStatus.PENDING_PAYMENT:
             paid = await change_status(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -17,8 +18,10 @@ from litestar.di import NamedDependency
 
 from storefront.config import Settings
 from storefront.i18n import translations
-from storefront.orders.models import Order, OrderLine
+from storefront.orders.models import PAYMENT_METHODS, Order, OrderLine
 from storefront.tenancy.models import County
+
+logger = logging.getLogger(__name__)
 
 CHECKOUT_LIFETIME = datetime.timedelta(minutes=30)
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -163,6 +166,24 @@ class PaymentGateway:
             except stripe.InvalidRequestError:
                 checkout = await self.retrieve_checkout_session(session_id)  # completed or expired meanwhile
         return checkout
+
+    async def payment_method(self, payment_intent: str | None) -> str | None:
+        """How the payment was made: its latest charge's ``payment_method_details.type`` when it is
+        one of PAYMENT_METHODS; None when there is no payment yet, Stripe cannot say, or another type.
+        Never raises: an order whose method is unknown is still paid."""
+        if not payment_intent:
+            return None
+        try:
+            intent = await self.client.v1.payment_intents.retrieve_async(
+                payment_intent, params={"expand": ["latest_charge"]}
+            )
+        except stripe.StripeError as error:
+            logger.warning("could not read the payment method of %s: %s", payment_intent, error)
+            return None
+        charge = intent.to_dict().get("latest_charge")
+        details = charge.get("payment_method_details") if isinstance(charge, dict) else None
+        method = details.get("type") if isinstance(details, dict) else None
+        return method if method in PAYMENT_METHODS else None
 
     async def create_refund(
         self, payment_intent: str, amount: int, *, idempotency_key: str, order_number: str

@@ -55,11 +55,13 @@ async def release_expired(
         except stripe.StripeError:
             logger.warning("sweeper could not reach Stripe for order %s; next run retries", order.number)
             continue
+        paid = checkout_session is not None and checkout_session.status == "complete"
+        if paid and checkout_session.payment_status != "paid":
+            continue  # a delayed payment method is still settling; its event decides
+        payment_method = await gateway.payment_method(checkout_session.payment_intent) if paid else None
         with county_scope(db_session, order.county_id):
-            if checkout_session is not None and checkout_session.status == "complete":
-                if checkout_session.payment_status != "paid":
-                    continue  # a delayed payment method is still settling; its event decides
-                changed = await events.mark_paid(order, checkout_session.to_dict())
+            if paid:
+                changed = await events.mark_paid(order, checkout_session.to_dict(), payment_method)
             else:
                 changed = await holds.release_hold(
                     db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=Actor.SWEEPER

@@ -51,7 +51,14 @@ async def admins(session_maker, counties) -> None:
     await make_admin(session_maker, PLATFORM_ADMIN)
 
 
-async def sale(session_maker, county_id: int, email: str, total: int, province: str = "广东省") -> None:
+async def sale(
+    session_maker,
+    county_id: int,
+    email: str,
+    total: int,
+    province: str = "广东省",
+    payment_method: str | None = None,
+) -> None:
     """A paid order of the county's product (``total`` fen, one unit) with its ``order_paid`` fact,
     paid a minute ago."""
     now = utcnow() - datetime.timedelta(minutes=1)
@@ -60,6 +67,7 @@ async def sale(session_maker, county_id: int, email: str, total: int, province: 
         variant = await session.scalar(select(Variant).where(Variant.county_id == county_id))
         order = paid_order(county_id, email, now)
         order.province, order.total, order.subtotal = province, total, total
+        order.payment_method = payment_method
         order.lines[0].variant_id, order.lines[0].unit_price = variant.id, total
         session.add(order)
         await session.flush()
@@ -151,8 +159,8 @@ async def test_every_table_exports_its_rows_for_the_same_period(client, session_
             Creator(county_id=raohe, name="Wang Xiaoyu", platform="douyin", code="WANGXY", commission_bp=500)
         )
         await session.commit()
-    await sale(session_maker, raohe, "a@example.cn", 6800, "广东省")
-    await sale(session_maker, raohe, "b@example.cn", 13600, "浙江省")
+    await sale(session_maker, raohe, "a@example.cn", 6800, "广东省", "alipay")
+    await sale(session_maker, raohe, "b@example.cn", 13600, "浙江省", "wechat_pay")
     await lost_search(session_maker, raohe, "pine nuts")
     await signed_in(client, RAOHE_ADMIN)
     today = beijing_date(utcnow()).isoformat()
@@ -162,6 +170,7 @@ async def test_every_table_exports_its_rows_for_the_same_period(client, session_
     for table in COUNTY_TABLES:
         assert f"/admin/export/{table}?range=7d" in page.text, table
     assert 'data-chart="line"' in page.text and 'data-chart="bar"' in page.text
+    assert 'data-chart="pie"' in page.text
     assert "/static/vendor/echarts-6.1.0.min.js" in page.text and "/static/js/dashboard.js" in page.text
 
     export = {
@@ -176,6 +185,11 @@ async def test_every_table_exports_its_rows_for_the_same_period(client, session_
     assert export["producers"][1][:3] == ["Li family apiary", "204.00", "2"]
     assert export["creators"][1][:4] == ["Wang Xiaoyu", "0.00", "douyin", "WANGXY"]
     assert export["searches"][1:] == [["pine nuts", "1"]]
+    assert export["payment_methods"] == [
+        ["Payment method", "Sales (¥)", "Share of sales", "Orders", "Share of orders"],
+        ["WeChat Pay", "136.00", "66.7", "1", "50.0"],
+        ["Alipay", "68.00", "33.3", "1", "50.0"],
+    ]
     # the same rows on the page, as a table
     assert '<th scope="row">浙江省</th>' in page.text
 
@@ -288,8 +302,16 @@ async def test_htmx_gets_the_body_and_a_plain_request_the_page(client, counties,
     assert '<form method="get" action="/admin/"' in whole.text
 
 
-async def test_chinese_is_the_default_language(client, counties, admins):
+async def test_chinese_is_the_default_language(client, session_maker, counties, admins):
+    await sale(session_maker, counties["raohe"], "a@example.cn", 6800, payment_method="wechat_pay")
+    await sale(session_maker, counties["raohe"], "b@example.cn", 3000)  # Stripe did not say how
     await signed_in(client, RAOHE_ADMIN)
     page = await client.get("/admin/?range=7d", headers={"Accept-Language": "zh-CN"})
     assert page.status_code == 200
     assert "最近7天" in page.text and "热销商品" in page.text
+    assert "支付方式构成" in page.text
+    assert '<th scope="row">微信支付</th>' in page.text and '<th scope="row">未知</th>' in page.text
+    mix = rows_of(
+        await client.get("/admin/export/payment_methods?range=7d", headers={"Accept-Language": "zh-CN"})
+    )
+    assert [row[0] for row in mix] == ["支付方式", "微信支付", "未知"]

@@ -3,14 +3,17 @@ and PostgreSQL; roll-ups give the same answers as the raw rows; each county sees
 
 The data (Beijing times), county Raohe, the period 1-4 January 2026:
 
-- O1 alice, paid 31 Dec 2025 23:30, 2 honey 13 600, Heilongjiang; shipped 1 Jan 09:30 (10 h).
-- O2 ALICE (same buyer), paid 1 Jan 00:30, 1 honey 6 800 + 1 soybeans 3 000 + shipping 1 000 =
+- O1 alice, paid 31 Dec 2025 23:30 by WeChat Pay, 2 honey 13 600, Heilongjiang; shipped 1 Jan 09:30
+  (10 h).
+- O2 ALICE (same buyer), paid 1 Jan 00:30 by Alipay, 1 honey 6 800 + 1 soybeans 3 000 + shipping 1 000 =
   10 800, Beijing; 27.00 refunded on 3 Jan (honey's share 1 700, soybeans' 750); shipped 2 Jan
   00:30 (24 h).
-- O3 bob, by creator LIWEI, paid 2 Jan 12:00, 3 soybeans 9 000, Beijing; shipped 2 Jan 14:45
+- O3 bob, by creator LIWEI, paid 2 Jan 12:00 by card, 3 soybeans 9 000, Beijing; shipped 2 Jan 14:45
   (2 h 45 = 2 whole hours); refunded in full on 4 Jan.
-- O4 carol, cancelled (even with a stray order_paid event), O5 expired, O6 awaiting payment.
-- O7 dave, by creator LIWEI, paid 3 Jan 08:00, 1 wood-ear fungus 5 000 whose variant was deleted.
+- O4 carol, cancelled (even with a stray order_paid event, and a WeChat Pay method), O5 expired, O6
+  awaiting payment.
+- O7 dave, by creator LIWEI, paid 3 Jan 08:00 (how, Stripe did not say), 1 wood-ear fungus 5 000
+  whose variant was deleted.
 - O8 bob's earlier order, 1 June 2025, 4 000 (so bob buys again in the period).
 - O9 erin, paid 2 Jan 2025, 6 550 (the same days a year before).
 """
@@ -31,6 +34,7 @@ from storefront.jobs import take_turn
 from storefront.metrics.definitions import (
     CreatorSales,
     Funnel,
+    PaymentMethodSales,
     ProducerSales,
     ProductSales,
     ProvinceSales,
@@ -69,6 +73,7 @@ def order(
     province="黑龙江省",
     shipping=0,
     creator_id=None,
+    payment_method=None,
 ):
     key = uuid.uuid4().hex
     subtotal = sum(price * quantity for _, _, _, price, quantity in lines)
@@ -89,6 +94,7 @@ def order(
         idempotency_key=key,
         paid_at=paid_at,
         creator_id=creator_id,
+        payment_method=payment_method,
         lines=[
             OrderLine(
                 county_id=county_id,
@@ -159,7 +165,9 @@ async def data(session_maker):
         session.add_all([liwei, idle, gone, g_liwei])
         await session.flush()
 
-        o1 = order(r, "alice@example.cn", [(*h, 2)], paid_at=bj(2025, 12, 31, 23, 30))
+        o1 = order(
+            r, "alice@example.cn", [(*h, 2)], paid_at=bj(2025, 12, 31, 23, 30), payment_method="wechat_pay"
+        )
         o2 = order(
             r,
             "ALICE@Example.cn",
@@ -167,6 +175,7 @@ async def data(session_maker):
             paid_at=bj(2026, 1, 1, 0, 30),
             province="北京市",
             shipping=1000,
+            payment_method="alipay",
         )
         o3 = order(
             r,
@@ -176,8 +185,11 @@ async def data(session_maker):
             paid_at=bj(2026, 1, 2, 12),
             province="北京市",
             creator_id=liwei.id,
+            payment_method="card",
         )
-        o4 = order(r, "carol@example.cn", [(*h, 5)], status=OrderStatus.CANCELLED)
+        o4 = order(
+            r, "carol@example.cn", [(*h, 5)], status=OrderStatus.CANCELLED, payment_method="wechat_pay"
+        )
         o5 = order(r, "carol@example.cn", [(*h, 1)], status=OrderStatus.EXPIRED)
         o6 = order(r, "carol@example.cn", [(*h, 1)], status=OrderStatus.PENDING_PAYMENT)
         o7 = order(r, "dave@example.cn", [(*fungus, 1)], paid_at=bj(2026, 1, 3, 8), creator_id=liwei.id)
@@ -301,6 +313,13 @@ def expected_dashboard(data):
         ],
         "median_hours_to_ship": 10.0,  # 10, 24 and 2 whole hours
         "searches_without_results": [("black fungus", 2), ("蓝莓", 1)],
+        "payment_methods": [
+            # O2 by Alipay: 10 800 paid, 2 700 refunded; O7 unknown: 5 000; O3 by card: 9 000 paid
+            # and refunded in full; each one of the 3 orders. O4's WeChat Pay was cancelled.
+            PaymentMethodSales("alipay", 1, 8100, 1 / 3, 8100 / 13100),
+            PaymentMethodSales(None, 1, 5000, 1 / 3, 5000 / 13100),
+            PaymentMethodSales("card", 1, 0, 1 / 3, 0.0),
+        ],
     }
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import json
 import time
 import uuid
 
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
+from storefront.app import create_app
 from storefront.catalog.models import Variant
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.notifications.mail import Mailer
@@ -19,6 +22,7 @@ from storefront.payments.events import PaymentEventService
 from storefront.payments.gateway import PaymentEvent, PaymentGateway
 from storefront.web import create_environment
 from stripe_sandbox.webhooks import signature_header
+from tests.support.admins import AdminBrowser, make_admin
 from tests.support.factories import make_catalog, make_county
 from tests.support.orders import paid_order
 from tests.support.shopper import Shopper, order_number_of, session_id_of
@@ -349,3 +353,39 @@ async def test_refunds_delivered_at_once_and_out_of_order_never_lower_the_refund
                 (await session.scalars(select(OrderEvent.actor).where(OrderEvent.order_id == order.id))).all()
             )
             assert actors == {"stripe"}
+
+
+async def test_paying_with_alipay_on_the_sandbox_records_alipay_on_the_order(
+    settings, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    _, variant = raohe
+    every_method = dataclasses.replace(settings, stripe_payment_methods=("card", "alipay", "wechat_pay"))
+    await make_admin(session_maker, "raohe-admin@example.cn", county="raohe")
+    async with AsyncTestClient(app=create_app(every_method), base_url="http://testserver.local") as client:
+        shopper = Shopper(client, "raohe")
+        await shopper.add(variant.id, 1)
+        session_id = session_id_of(await shopper.checkout("alipay-buyer@example.cn"))
+        assert (await press(stripe_sandbox, session_id, payment_method="alipay")).status_code == 303
+        [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
+        assert (await deliver(client, completed)).text == "ok"
+
+        order = await order_for(session_maker, session_id)
+        assert (order.status, order.payment_method) == ("paid", "alipay")
+        await AdminBrowser(client).log_in("raohe-admin@example.cn")
+        page = await client.get(f"/admin/orders/{order.number}?lang=en")
+        assert "Payment method: <strong>Alipay</strong>" in page.text
+
+
+async def test_a_payment_whose_method_stripe_cannot_tell_is_paid_with_the_method_unknown(
+    client, paid_session, session_maker, stripe_events
+):
+    session_id, completed, _, _ = paid_session
+    event = completed.event
+    event["data"]["object"]["payment_intent"] = "pi_stripe_does_not_know"
+    body = json.dumps(event)
+
+    response = await client.post("/stripe/webhook", content=body, headers=sign(body, stripe_events.secret))
+
+    assert response.text == "ok"
+    order = await order_for(session_maker, session_id)
+    assert (order.status, order.payment_method) == ("paid", None)

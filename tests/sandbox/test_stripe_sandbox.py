@@ -391,6 +391,20 @@ def test_declined_card_stays_on_the_page_and_the_session_stays_open(
     assert not client.v1.events.list().data
 
 
+def test_a_payment_intent_with_its_latest_charge_expanded_tells_how_it_was_paid(
+    client: stripe.StripeClient, http: httpx.Client
+):
+    session = client.v1.checkout.sessions.create(session_params())
+    assert submit(http, session.url, "Pay", choose=["WeChat Pay"]).status_code == 303
+    intent_id = client.v1.checkout.sessions.retrieve(session.id).payment_intent
+
+    intent = client.v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]})
+
+    assert intent.latest_charge.payment_intent == intent_id
+    assert intent.latest_charge.payment_method_details.type == "wechat_pay"
+    assert isinstance(client.v1.payment_intents.retrieve(intent_id).latest_charge, str)
+
+
 def test_paying_a_session_twice_shows_a_message(client: stripe.StripeClient, http: httpx.Client):
     session = client.v1.checkout.sessions.create(session_params())
     form_action = f"/checkout/{session.id}/pay"
