@@ -413,7 +413,7 @@ def platform_tables(ranking: list, rollup: list) -> dict[str, Table]:
 async def platform_dashboard(db_session: AsyncSession, period: Period) -> PlatformDashboard:
     with all_counties_scope(db_session):
         ranking = await definitions.county_ranking(db_session, period)
-        rollup = await definitions.province_rollup(db_session, period)
+    rollup = definitions.province_rollup(ranking)
     return PlatformDashboard(ranking, rollup, platform_tables(ranking, rollup))
 
 

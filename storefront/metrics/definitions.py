@@ -941,11 +941,11 @@ async def county_ranking(db_session: AsyncSession, period: Period) -> list[Count
     return rows
 
 
-async def province_rollup(db_session: AsyncSession, period: Period) -> list[ProvinceRollup]:
-    """Counties' sales (:func:`county_ranking`) added up by the county's province, most sales
-    first; each province lists its counties in ranking order."""
+def province_rollup(ranking: list[CountySales]) -> list[ProvinceRollup]:
+    """Counties' sales (``ranking``, from :func:`county_ranking`) added up by the county's
+    province, most sales first; each province lists its counties in ranking order."""
     provinces: dict[tuple[str, str], list[CountySales]] = defaultdict(list)
-    for row in await county_ranking(db_session, period):
+    for row in ranking:
         provinces[row.province_zh, row.province_en].append(row)
     rollup = [
         ProvinceRollup(zh, en, sum(row.sales for row in counties), counties)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.admins import AdminBrowser, make_admin
 from tests.support.factories import make_catalog, make_county
 
 MAX_QUERIES = 4
@@ -31,3 +32,20 @@ async def test_catalog_pages_issue_a_fixed_small_number_of_queries(
         counts[path.split("/")[3] or "home"] = count_queries.count
     assert counts == {"home": 3, "category": 3, "products": 4}
     assert max(counts.values()) <= MAX_QUERIES
+
+
+async def test_the_platform_view_reads_each_countys_sales_once_a_period(client, session_maker, count_queries):
+    """The counties' ranking and the province roll-up come from one ranking: each county's roll-ups
+    are read once for the period and once for the period before, not again for the provinces."""
+    async with session_maker() as session:
+        for slug in ("raohe", "guzhang", "fuping"):
+            await make_county(session, slug)
+        await session.commit()
+    await make_admin(session_maker, "platform@example.cn")
+    assert (await AdminBrowser(client).log_in("platform@example.cn")).status_code == 303
+    count_queries.statements.clear()
+    page = await client.get("/admin/?range=30d&lang=en")
+    assert page.status_code == 200
+    assert "Counties ranked by sales" in page.text and "Sales by province, then county" in page.text
+    roll_up_reads = [statement for statement in count_queries.statements if "FROM daily_metrics" in statement]
+    assert len(roll_up_reads) == 3 * 2
