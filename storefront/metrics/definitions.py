@@ -679,10 +679,15 @@ async def _totals(db_session: AsyncSession, period: Period, facts: Facts) -> Tot
     )
 
 
-async def county_dashboard(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> Dashboard:
-    """Every number of the county dashboard for ``period`` (see each field of :class:`Dashboard`)."""
+async def county_dashboard(
+    db_session: AsyncSession, period: Period, *, rollups: bool = True, current: Totals | None = None
+) -> Dashboard:
+    """Every number of the county dashboard for ``period`` (see each field of :class:`Dashboard`).
+
+    ``current``: the period's :func:`totals` when already read (:attr:`Comparison.current`), so the
+    buyers, the costliest numbers, are not counted twice."""
     facts = await facts_of(db_session, period, rollups=rollups)
-    head = await _totals(db_session, period, facts)
+    head = current or await _totals(db_session, period, facts)
 
     by_day: dict[datetime.date, int] = defaultdict(int)
     for (on, dimension, _key, metric), value in facts.items():

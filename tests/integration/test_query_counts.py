@@ -49,3 +49,17 @@ async def test_the_platform_view_reads_each_countys_sales_once_a_period(client, 
     assert "Counties ranked by sales" in page.text and "Sales by province, then county" in page.text
     roll_up_reads = [statement for statement in count_queries.statements if "FROM daily_metrics" in statement]
     assert len(roll_up_reads) == 3 * 2
+
+
+async def test_the_county_dashboard_counts_buyers_once_a_period(client, session_maker, count_queries):
+    """The buyers (a count over every order of the period, what grows with the data) are counted
+    once for the period, once for the period before and once for the year before."""
+    async with session_maker() as session:
+        await make_county(session, "raohe")
+        await session.commit()
+    await make_admin(session_maker, "raohe@example.cn", county="raohe")
+    assert (await AdminBrowser(client).log_in("raohe@example.cn")).status_code == 303
+    count_queries.statements.clear()
+    assert (await client.get("/admin/?range=last_12_months")).status_code == 200
+    buyer_counts = [query for query in count_queries.statements if "count(DISTINCT lower(" in query]
+    assert len(buyer_counts) == 3
