@@ -9,8 +9,9 @@ Common rules, for every metric below:
 - **Days are Beijing days** (see storefront.clock): a fact belongs to the Beijing day of its time.
 - **Money facts come from the** ``order_paid`` / ``order_refunded`` **events**, written in the
   payment's own transaction: an order is *paid* on the Beijing day of its ``order_paid`` event
-  (``amount`` = the order's total) and a refund counts on the Beijing day its ``order_refunded``
-  event was recorded (``amount`` = what that refund added), not on the day of the payment.
+  (``amount`` = the order's total) and a refund counts on the Beijing day of its ``order_refunded``
+  event (``amount`` = what that refund added), not on the day of the payment. Both events carry
+  Stripe's own time (its webhook event's ``created``), never the time we processed it.
 - **Cancelled and expired orders never count**: a money event whose order is cancelled or
   expired is ignored.
 - **Sales** everywhere (county, day, province, product, producer, creator, statement) means

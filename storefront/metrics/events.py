@@ -227,7 +227,8 @@ async def _creator_code(db_session: AsyncSession, order: Order) -> str | None:
 
 
 async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: datetime.datetime) -> None:
-    """The order's payment as a fact, in the session (and transaction) that marked it paid."""
+    """The order's payment as a fact at ``paid_at`` (Stripe's time of the payment), in the session
+    (and transaction) that marked it paid."""
     db_session.add(
         Event(
             county_id=order.county_id,
@@ -241,8 +242,11 @@ async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: dateti
     await db_session.flush()
 
 
-async def add_order_refunded(db_session: AsyncSession, order: Order, amount_refunded: int) -> None:
-    """What this refund added to the order's refunds, in the session that grew ``amount_refunded``.
+async def add_order_refunded(
+    db_session: AsyncSession, order: Order, amount_refunded: int, refunded_at: datetime.datetime
+) -> None:
+    """What this refund added to the order's refunds, in the session that grew ``amount_refunded``,
+    at ``refunded_at`` (Stripe's time of the refund).
 
     Called after the compare-and-set that grew it, so the order's row is this transaction's: the
     refunds already recorded are read after any other delivery's, and their sum is subtracted.
@@ -258,7 +262,7 @@ async def add_order_refunded(db_session: AsyncSession, order: Order, amount_refu
         Event(
             county_id=order.county_id,
             kind=ORDER_REFUNDED,
-            at=utcnow(),
+            at=refunded_at,
             order_id=order.id,
             amount=delta,
             creator_code=await _creator_code(db_session, order),

@@ -6,6 +6,7 @@ compare-and-set through the order states table, so the side effects (stock, emai
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
@@ -13,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storefront.clock import utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.metrics.events import add_order_paid
 from storefront.notifications.confirmations import send_confirmations
@@ -61,8 +61,8 @@ class PaymentEventService:
         db_session = self.db_session
         data = event.object
         # Asked of Stripe before anything is written, so no lock is held while Stripe answers.
-        payment_method = (
-            await self.gateway.payment_method(data.get("payment_intent")) if _pays(event.type, data) else None
+        payment = (
+            await self.gateway.payment_of(data.get("payment_intent")) if _pays(event.type, data) else None
         )
         with all_counties_scope(db_session):  # an event names no county: find its order first
             db_session.add(StripeEvent(event_id=event.id, type=event.type))
@@ -77,9 +77,11 @@ class PaymentEventService:
             return True
         with county_scope(db_session, order.county_id):
             if event.type.startswith("checkout.session."):
-                await self._apply_session_event(order, event.type, data, payment_method)
+                await self._apply_session_event(order, event, payment.method if payment else None)
             else:
-                await record_refund(db_session, order, int(data.get("amount_refunded") or 0), self.actor)
+                await record_refund(
+                    db_session, order, int(data.get("amount_refunded") or 0), self.actor, event.created
+                )
             await self.commit()
         return True
 
@@ -94,11 +96,12 @@ class PaymentEventService:
         return await self.db_session.scalar(select(Order).where(condition))
 
     async def _apply_session_event(
-        self, order: Order, event_type: str, checkout_session: Any, payment_method: str | None
+        self, order: Order, event: PaymentEvent, payment_method: str | None
     ) -> None:
+        event_type, checkout_session = event.type, event.object
         if event_type in PAYING_EVENTS:
             if _pays(event_type, checkout_session):
-                await self.mark_paid(order, checkout_session, payment_method)
+                await self.mark_paid(order, checkout_session, payment_method, event.created)
             else:
                 await self._note(order, "payment started; waiting for the payment method to confirm")
         elif event_type == "checkout.session.async_payment_failed":
@@ -110,9 +113,12 @@ class PaymentEventService:
                 self.db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=self.actor
             )
 
-    async def mark_paid(self, order: Order, checkout_session: Any, payment_method: str | None) -> bool:
+    async def mark_paid(
+        self, order: Order, checkout_session: Any, payment_method: str | None, paid_at: datetime.datetime
+    ) -> bool:
         """Fulfil a paid Checkout Session once, if it paid exactly this order's total in its currency;
-        ``payment_method`` (:meth:`PaymentGateway.payment_method`) is kept on the order."""
+        ``payment_method`` (:meth:`PaymentGateway.payment_of`) is kept on the order, and ``paid_at``
+        (Stripe's time of the payment, never our clock's) is when it was paid and its sale counts."""
         amount, currency = checkout_session.get("amount_total"), str(checkout_session.get("currency") or "")
         if amount != order.total or currency.lower() != order.currency.lower():
             await self._flag(
@@ -120,7 +126,7 @@ class PaymentEventService:
             )
             return False
         values = {
-            "paid_at": utcnow(),
+            "paid_at": paid_at,
             "stripe_payment_intent": checkout_session.get("payment_intent"),
             "payment_method": payment_method,
         }

@@ -29,6 +29,7 @@ SANDBOX_SECRET_KEY = "sk_test_sandbox"
 MAX_ID_LENGTH = 255  # the columns that keep Stripe's ids
 MAX_TYPE_LENGTH = 100
 MAX_AMOUNT = 2**31 - 1  # the largest amount an integer column holds
+MAX_TIMESTAMP = 253402300800  # 10000-01-01: the first Unix time a datetime cannot hold
 
 
 class MalformedEventError(ValueError):
@@ -42,6 +43,18 @@ class PaymentEvent:
     id: str
     type: str
     object: dict[str, Any]
+    created: datetime.datetime
+    """When Stripe made the event (its ``created``): the time a payment or refund is booked at, so a
+    delivery retried after midnight in Beijing still counts on the day it happened."""
+
+
+@dataclass(frozen=True)
+class Payment:
+    """How and when a payment was made, as Stripe's charge says (None where it cannot say)."""
+
+    method: str | None = None
+    """A code of PAYMENT_METHODS."""
+    charged_at: datetime.datetime | None = None
 
 
 Check: TypeAlias = Callable[[Any], bool]
@@ -89,6 +102,9 @@ def parse_event(payload: bytes) -> PaymentEvent:
     event_type = body.get("type")
     if not isinstance(event_type, str) or not 0 < len(event_type) <= MAX_TYPE_LENGTH:
         raise MalformedEventError("type is missing or malformed")
+    created = body.get("created")
+    if not isinstance(created, int) or isinstance(created, bool) or not 0 < created < MAX_TIMESTAMP:
+        raise MalformedEventError("created is missing or malformed")
     data = body.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
         raise MalformedEventError("data.object is missing")
@@ -102,7 +118,12 @@ def parse_event(payload: bytes) -> PaymentEvent:
     for name, check in fields.items():
         if not check(event_object.get(name)):
             raise MalformedEventError(f"data.object.{name} is missing or malformed")
-    return PaymentEvent(id=body["id"], type=event_type, object=event_object)
+    return PaymentEvent(
+        id=body["id"],
+        type=event_type,
+        object=event_object,
+        created=datetime.datetime.fromtimestamp(created, datetime.UTC),
+    )
 
 
 class PaymentGateway:
@@ -167,23 +188,31 @@ class PaymentGateway:
                 checkout = await self.retrieve_checkout_session(session_id)  # completed or expired meanwhile
         return checkout
 
-    async def payment_method(self, payment_intent: str | None) -> str | None:
-        """How the payment was made: its latest charge's ``payment_method_details.type`` when it is
-        one of PAYMENT_METHODS; None when there is no payment yet, Stripe cannot say, or another type.
-        Never raises: an order whose method is unknown is still paid."""
+    async def payment_of(self, payment_intent: str | None) -> Payment:
+        """What the payment's latest charge says: how it was paid (its ``payment_method_details.type``
+        when one of PAYMENT_METHODS) and when (its ``created``). Never raises: what Stripe cannot
+        say (no payment yet, Stripe unreachable, another type) is None, and the order is still paid."""
         if not payment_intent:
-            return None
+            return Payment()
         try:
             intent = await self.client.v1.payment_intents.retrieve_async(
                 payment_intent, params={"expand": ["latest_charge"]}
             )
         except stripe.StripeError as error:
             logger.warning("could not read the payment method of %s: %s", payment_intent, error)
-            return None
+            return Payment()
         charge = intent.to_dict().get("latest_charge")
-        details = charge.get("payment_method_details") if isinstance(charge, dict) else None
+        if not isinstance(charge, dict):
+            return Payment()
+        details = charge.get("payment_method_details")
         method = details.get("type") if isinstance(details, dict) else None
-        return method if method in PAYMENT_METHODS else None
+        created = charge.get("created")
+        return Payment(
+            method=method if method in PAYMENT_METHODS else None,
+            charged_at=datetime.datetime.fromtimestamp(created, datetime.UTC)
+            if isinstance(created, int) and 0 < created < MAX_TIMESTAMP
+            else None,
+        )
 
     async def create_refund(
         self, payment_intent: str, amount: int, *, idempotency_key: str, order_number: str

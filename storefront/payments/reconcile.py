@@ -58,10 +58,12 @@ async def release_expired(
         paid = checkout_session is not None and checkout_session.status == "complete"
         if paid and checkout_session.payment_status != "paid":
             continue  # a delayed payment method is still settling; its event decides
-        payment_method = await gateway.payment_method(checkout_session.payment_intent) if paid else None
+        payment = await gateway.payment_of(checkout_session.payment_intent) if paid else None
         with county_scope(db_session, order.county_id):
-            if paid:
-                changed = await events.mark_paid(order, checkout_session.to_dict(), payment_method)
+            if payment is not None:
+                # No event to date it: the charge's own time, or now when Stripe cannot say.
+                paid_at = payment.charged_at or utcnow()
+                changed = await events.mark_paid(order, checkout_session.to_dict(), payment.method, paid_at)
             else:
                 changed = await holds.release_hold(
                     db_session, order, OrderStatus.EXPIRED, "checkout session expired", actor=Actor.SWEEPER

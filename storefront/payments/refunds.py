@@ -10,6 +10,7 @@ arrives (:func:`record_refund`): the refunded amount only ever grows.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import logging
 from dataclasses import dataclass
@@ -27,8 +28,11 @@ from storefront.payments.gateway import PaymentGateway
 logger = logging.getLogger(__name__)
 
 
-async def record_refund(db_session: AsyncSession, order: Order, amount_refunded: int, actor: str) -> None:
-    """Record that ``amount_refunded`` (in all) has been refunded; a full refund ends the order.
+async def record_refund(
+    db_session: AsyncSession, order: Order, amount_refunded: int, actor: str, at: datetime.datetime
+) -> None:
+    """Record that ``amount_refunded`` (in all) has been refunded, as Stripe said at ``at`` (the
+    event's time: a refund counts on the day it happened); a full refund ends the order.
 
     Deliveries may come twice, at once, or older after newer: only a larger amount is written.
     A refund made outside the admin (Stripe's dashboard) also counts as requested, so the admin
@@ -47,7 +51,7 @@ async def record_refund(db_session: AsyncSession, order: Order, amount_refunded:
     )
     if grown.rowcount != 1:
         return
-    await add_order_refunded(db_session, order, amount_refunded)
+    await add_order_refunded(db_session, order, amount_refunded, at)
     note = f"refunded {amount_refunded} of {order.total}"
     if amount_refunded < order.total or not await change_status(
         db_session, order, OrderStatus.REFUNDED, actor=actor, note=note

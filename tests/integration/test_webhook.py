@@ -15,7 +15,11 @@ from sqlalchemy import func, select
 
 from storefront.app import create_app
 from storefront.catalog.models import Variant
+from storefront.clock import BEIJING, beijing_date, utcnow
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.metrics.definitions import sales_of
+from storefront.metrics.models import Event
+from storefront.metrics.periods import Period
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, StripeEvent
 from storefront.payments.events import PaymentEventService
@@ -288,6 +292,8 @@ MALFORMED = {
     "refund without data": lambda e: json.dumps(without({**e, "type": "charge.refunded"}, "data")),
     "without type": lambda e: json.dumps(without(e, "type")),
     "without id": lambda e: json.dumps(without(e, "id")),
+    "without created": lambda e: json.dumps(without(e, "created")),
+    "created as text": lambda e: json.dumps({**e, "created": str(e["created"])}),
     "amount as text": lambda e: json.dumps(
         {**e, "data": {"object": {**e["data"]["object"], "amount_total": "100"}}}
     ),
@@ -337,6 +343,7 @@ async def test_refunds_delivered_at_once_and_out_of_order_never_lower_the_refund
             id=event_id,
             type="charge.refunded",
             object={"payment_intent": "pi_refunds", "amount_refunded": amount},
+            created=datetime.datetime.now(datetime.UTC),
         )
         async with session_maker() as session:
             await PaymentEventService(session, gateway, Mailer(settings, create_environment())).handle(event)
@@ -389,3 +396,39 @@ async def test_a_payment_whose_method_stripe_cannot_tell_is_paid_with_the_method
     assert response.text == "ok"
     order = await order_for(session_maker, session_id)
     assert (order.status, order.payment_method) == ("paid", None)
+
+
+async def test_a_payment_and_a_refund_delivered_after_midnight_count_on_the_day_stripe_made_them(
+    client, paid_session, session_maker, stripe_events
+):
+    """Events Stripe made at 23:59:59 Beijing time yesterday, delivered (retried) today."""
+    session_id, completed, _, _ = paid_session
+    midnight = datetime.datetime.combine(beijing_date(utcnow()), datetime.time(), BEIJING)
+    before_midnight = midnight - datetime.timedelta(seconds=1)
+    yesterday = Period(beijing_date(before_midnight), beijing_date(before_midnight))
+    paid_event = {**completed.event, "created": int(before_midnight.timestamp())}
+    body = json.dumps(paid_event)
+    assert (
+        await client.post("/stripe/webhook", content=body, headers=sign(body, stripe_events.secret))
+    ).text == "ok"
+    order = await order_for(session_maker, session_id)
+    refund_event = event_about(
+        {"id": "ch_late", "object": "charge", "payment_intent": order.stripe_payment_intent},
+        "charge.refunded",
+        amount_refunded=1000,
+    )
+    refund_event = json.dumps({**json.loads(refund_event), "created": int(before_midnight.timestamp())})
+    assert (
+        await client.post(
+            "/stripe/webhook", content=refund_event, headers=sign(refund_event, stripe_events.secret)
+        )
+    ).text == "ok"
+
+    async with session_maker() as session:
+        scope_to_county(session, order.county_id)
+        facts = (await session.execute(select(Event.kind, Event.at).where(Event.order_id == order.id))).all()
+        assert sorted(kind for kind, _at in facts) == ["order_paid", "order_refunded"]
+        assert {at for _kind, at in facts} == {before_midnight}
+        assert (await session.get(Order, order.id)).paid_at == before_midnight
+        assert await sales_of(session, yesterday, rollups=False) == order.total - 1000
+        assert await sales_of(session, Period(midnight.date(), midnight.date()), rollups=False) == 0
