@@ -28,6 +28,7 @@ from storefront.metrics.creator_forms import PLATFORMS, CreatorForm, percent
 from storefront.metrics.creators import (
     FORM_COLUMNS,
     QR_FILES,
+    CodeInUseError,
     CodeTakenError,
     CreatorNotFoundError,
     Creators,
@@ -40,6 +41,10 @@ from storefront.metrics.models import Creator
 from storefront.metrics.periods import preset
 
 CODE_TAKEN = N_("Another creator of this county already has this code.")
+CODE_IN_USE = N_(
+    "This code has already brought visits or orders and is on printed links and QR codes, so it "
+    "cannot change. Register a new creator for a new code."
+)
 Saved = Annotated[str, QueryParameter(max_length=1)]
 STATS_PERIOD = "30d"
 QrFormat = Annotated[str, QueryParameter(query="format", max_length=3)]
@@ -102,6 +107,8 @@ class CreatorAdminController(Controller):
                 await after_rollback(db_session, admin)
                 form = with_errors(form, {"code": CODE_TAKEN}, data)
                 creator = None if creator_id is None else await _found(creators, creator_id)
+            except CodeInUseError:
+                form = with_errors(form, {"code": CODE_IN_USE}, data)
             else:
                 await db_session.commit()  # redirects are not autocommitted
                 return Redirect(f"/admin/creators/{creator.id}?saved=1", status_code=HTTP_303_SEE_OTHER)

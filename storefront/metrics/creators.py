@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import segno
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from storefront.metrics.models import Creator
+from storefront.metrics.models import Creator, Event
 from storefront.metrics.referrals import CLOCK_SKEW, REFERRAL_LIFETIME, REFERRAL_PARAM
+from storefront.orders.models import Order
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +36,12 @@ class CodeTakenError(ValueError):
     """Another creator of the county has this code already (letter case aside: the dashboard counts
     visits by code regardless of case); nothing was saved (after a clash the
     session was rolled back: its loaded objects are expired)."""
+
+
+class CodeInUseError(ValueError):
+    """The creator's code is on visits or orders already: it is printed on QR codes and said in
+    videos, and the events keep it, so a new code would hand those visits to whoever takes the old
+    one next. Nothing was changed."""
 
 
 class Creators:
@@ -61,11 +68,26 @@ class Creators:
         return creator
 
     async def update(self, creator_id: int, form: CreatorForm) -> Creator:
+        """Save the form over the creator; a code that was used (:meth:`code_used`) may change its
+        letter case only (codes match regardless of case), else :class:`CodeInUseError`."""
         creator = await self.one(creator_id)
+        if form.code.lower() != creator.code.lower() and await self.code_used(creator):
+            raise CodeInUseError(creator.code)
         for name, value in _columns(form).items():
             setattr(creator, name, value)
         await self._save(creator)
         return creator
+
+    async def code_used(self, creator: Creator) -> bool:
+        """Whether any event or order of the county names the creator or its code (any letter case)."""
+        code = creator.code.lower()
+        named_by_event = select(Event.id).where(func.lower(Event.creator_code) == code).exists()
+        named_by_order = (
+            select(Order.id)
+            .where(or_(Order.creator_id == creator.id, func.lower(Order.referral_code) == code))
+            .exists()
+        )
+        return bool(await self.db_session.scalar(select(or_(named_by_order, named_by_event))))
 
     async def _save(self, creator: Creator) -> None:
         """Flush ``creator``; its code taken by another creator is :class:`CodeTakenError`, found

@@ -185,6 +185,68 @@ async def test_two_saves_of_one_code_racing_end_in_one_creator_and_a_message(cli
     assert len(await creators_of(session_maker, shops.raohe)) == 1
 
 
+CODE_IN_USE = (
+    "This code has already brought visits or orders and is on printed links and QR codes, so it "
+    "cannot change. Register a new creator for a new code."
+)
+
+
+async def test_a_code_that_brought_visits_or_orders_cannot_change_and_an_unused_one_can(
+    client, shops, session_maker
+):
+    visited = await add_creator(session_maker, shops.raohe, "laowang-video")
+    ordered = await add_creator(session_maker, shops.raohe, "xiaoli")
+    unused = await add_creator(session_maker, shops.raohe, "fresh")
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        now = utcnow()
+        session.add(
+            Event(county_id=shops.raohe, kind="visit", at=now, visitor="v1", creator_code="LaoWang-Video")
+        )
+        session.add(Event(county_id=shops.guzhang, kind="visit", at=now, visitor="v2", creator_code="fresh"))
+        order = paid_order(shops.raohe, "buyer@example.cn", now)
+        order.creator_id = ordered
+        session.add(order)
+        await session.commit()
+    admin = await signed_in(client)
+
+    for creator_id in (visited, ordered):
+        refused = await admin.post(f"/admin/creators/{creator_id}/edit", {**LAOWANG, "code": "new-code"})
+        assert refused.status_code == 400
+        assert field_message(refused.text, "code") == CODE_IN_USE
+        assert field_value(refused.text, "code") == "new-code"  # what was typed, kept
+        assert field_value(refused.text, "name") == "老王"
+    await client.get("/admin/?lang=zh")
+    refused = await admin.post(f"/admin/creators/{visited}/edit", {**LAOWANG, "code": "new-code"})
+    assert (
+        field_message(refused.text, "code")
+        == "这个推广码已带来访问或订单，并印在发出的链接和二维码上，不能更改。"
+        "如需新的推广码，请登记一位新达人。"
+    )
+    assert [row[3] for row in await creators_of(session_maker, shops.raohe)] == [
+        "laowang-video",
+        "xiaoli",
+        "fresh",
+    ]
+
+    # Its letter case may change (codes match regardless of it); the rest of a used creator may change;
+    # a code never used may change (another county's visit by the same code is not this one's).
+    assert (
+        await admin.post(f"/admin/creators/{visited}/edit", {**LAOWANG, "code": "LaoWang-Video"})
+    ).status_code == 303
+    assert (
+        await admin.post(f"/admin/creators/{ordered}/edit", {**LAOWANG, "name": "小李", "code": "xiaoli"})
+    ).status_code == 303
+    assert (
+        await admin.post(f"/admin/creators/{unused}/edit", {**LAOWANG, "code": "fresh-start"})
+    ).status_code == 303
+    assert [row[0::3] for row in await creators_of(session_maker, shops.raohe)] == [
+        ("老王", "LaoWang-Video"),
+        ("小李", "xiaoli"),
+        ("老王", "fresh-start"),
+    ]
+
+
 async def test_another_countys_creator_is_a_404_and_nothing_changes(client, shops, session_maker):
     theirs = await add_creator(session_maker, shops.guzhang, "gz-tea")
     before = await creators_of(session_maker, shops.guzhang)
