@@ -24,6 +24,7 @@ from storefront.accounts.service import AccountService
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.clock import utcnow
 from storefront.db import all_counties_scope, county_scope
+from storefront.static_files import fingerprinted
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
@@ -142,6 +143,10 @@ async def _seed_county(session: AsyncSession, content: CountyContent, media_dir:
 
 
 def _save(media_dir: Path, relative_path: str, data: bytes) -> str:
+    """Writes ``data`` under ``relative_path`` with its content's hash in the name (``logo.png`` as
+    ``logo.{hash}.png``): a picture drawn differently gets a new name, so browsers may keep
+    every one for good (``storefront.static_files``)."""
+    relative_path = fingerprinted(relative_path, data)
     path = media_dir / relative_path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -17,7 +17,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
@@ -29,6 +28,7 @@ from storefront import models as _all_models  # noqa: F401  (the whole schema is
 from storefront.admin.guard import record_out_of_reach
 from storefront.admin.router import admin_router
 from storefront.cli import StorefrontCLIPlugin
+from storefront.compression import compression_config
 from storefront.config import PROJECT_ROOT, Settings, get_settings
 from storefront.content_versions import VERSIONS_STORE
 from storefront.i18n import current_language, negotiate_language
@@ -51,6 +51,7 @@ from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
 from storefront.shop import county_shop
+from storefront.static_files import FILE_PREFIXES, STATIC_DIR, StaticAssets, files_app
 from storefront.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
 from storefront.tenancy.hosts import CountyHosts
@@ -67,9 +68,12 @@ UNKNOWN_HOST = "本平台不提供此网址。\nThis address is not served here.
 
 class StorefrontApp(Litestar):
     """Litestar, answering only the platform's own host names, with county host names mapped onto
-    the ``/c/{county}`` routes before routing, and the security headers on every response."""
+    the ``/c/{county}`` routes before routing, and the security headers on every response. Files
+    (``/static``, ``/media``) go to their own app, past the shop's middleware
+    (``storefront.static_files``)."""
 
     county_hosts: CountyHosts
+    files: Litestar
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         if scope["type"] != "http":
@@ -87,6 +91,9 @@ class StorefrontApp(Litestar):
                 }
             )
             await send({"type": "http.response.body", "body": UNKNOWN_HOST})
+            return
+        if scope["path"].startswith(FILE_PREFIXES):
+            await self.files(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 
@@ -167,8 +174,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     county_hosts = CountyHosts(
         settings.base_domain, settings.public_url, allow_loopback=not settings.is_production
     )
+    assets = StaticAssets(STATIC_DIR)
     templates = create_environment(
-        platform_origin=county_hosts.public_origin, auto_reload=not settings.is_production
+        platform_origin=county_hosts.public_origin, auto_reload=not settings.is_production, assets=assets
     )
     templates.globals.update(ORDER_TEMPLATE_GLOBALS)
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
@@ -188,8 +196,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             admin_router(),
             stripe_webhook,
             health,
-            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
-            create_static_files_router(path="/media", directories=[settings.media_dir], name="media"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin(), StorefrontCLIPlugin()],
         middleware=[
@@ -206,6 +212,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         response_cache_config=page_cache_config(settings.page_cache_seconds),
+        compression_config=compression_config(),  # pages are cached compressed: see storefront.compression
         stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
         before_request=refuse_impossible_ids,
@@ -216,6 +223,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=None,
     )
     app.county_hosts = county_hosts
+    app.files = files_app(assets, settings.media_dir)
     app.state.settings = settings
     app.state.db_config = db_config
     app.state.payments = PaymentGateway(settings)

@@ -43,6 +43,7 @@ from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
 from msgspec.msgpack import decode
 
+from storefront.compression import response_encoding
 from storefront.content_versions import (
     PLATFORM_VERSION,
     VERSIONS_STORE,
@@ -98,10 +99,11 @@ def _plain(value: str) -> str:
 
 def page_cache_key(request: Request) -> str:
     """Cached pages differ by the host's origin (links are host-relative on a county's own host),
-    path, the parameters the page reads, language, and the content version they were rendered at."""
+    path, the parameters the page reads, language, the content version they were rendered at, and
+    the compression the visitor accepts (pages are stored compressed: ``storefront.compression``)."""
     return (
         f"{origin(request)}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
-        f"@{request.scope['state'].get(VERSION_KEY, '')}"
+        f"@{request.scope['state'].get(VERSION_KEY, '')}~{response_encoding(request)}"
     )
 
 

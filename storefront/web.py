@@ -25,6 +25,7 @@ from storefront.media.names import picture_set
 from storefront.money import format_money
 from storefront.origins import HOST_COUNTY_KEY, origin
 from storefront.page_cache import page_query
+from storefront.static_files import STATIC_DIR, StaticAssets
 
 if TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -97,7 +98,10 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
 
 
-def create_environment(*, platform_origin: str = "", auto_reload: bool = True) -> Environment:
+def create_environment(
+    *, platform_origin: str = "", auto_reload: bool = True, assets: StaticAssets | None = None
+) -> Environment:
+    """The templates' environment; ``assets`` names the static files (read here when not given)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"]),
@@ -117,6 +121,7 @@ def create_environment(*, platform_origin: str = "", auto_reload: bool = True) -
         platform_url=_platform_url,
         platform_origin=platform_origin,
         media_url=media_url,
+        static_url=(assets or StaticAssets(STATIC_DIR)).url,
         picture_set=picture_set,
         current_language=current_language.get,
     )

@@ -10,6 +10,7 @@ from storefront.config import PROJECT_ROOT
 
 LOW_LEVEL = [
     "clock",
+    "compression",
     "config",
     "content_versions",
     "db",
@@ -20,6 +21,7 @@ LOW_LEVEL = [
     "page_cache",
     "security",
     "sessions",
+    "static_files",
     "web",
 ]
 DOMAINS = {
