@@ -89,15 +89,21 @@ class Creators:
         )
         return bool(await self.db_session.scalar(select(or_(named_by_order, named_by_event))))
 
-    async def _save(self, creator: Creator) -> None:
-        """Flush ``creator``; its code taken by another creator is :class:`CodeTakenError`, found
-        before writing or, when two saves race, by the database's unique constraint."""
+    async def _taken(self, creator: Creator) -> bool:
+        """Whether another creator of the county has the code (any letter case) already."""
         others = () if creator.id is None else (Creator.id != creator.id,)
         same_code = func.lower(Creator.code) == creator.code.lower()
-        taken = select(Creator.id).where(same_code, *others).limit(1)
         with self.db_session.no_autoflush:  # an edited code is judged before it is written
-            clash = await self.db_session.scalar(taken)
-        if clash is None:
+            return (
+                await self.db_session.scalar(select(Creator.id).where(same_code, *others).limit(1))
+                is not None
+            )
+
+    async def _save(self, creator: Creator) -> None:
+        """Flush ``creator``; its code taken by another creator is :class:`CodeTakenError`, found
+        before writing or, when two saves race, by the database's unique index on the county and
+        the lower-case code."""
+        if not await self._taken(creator):
             self.db_session.add(creator)
             try:
                 await self.db_session.flush()

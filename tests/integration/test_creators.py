@@ -19,6 +19,8 @@ import segno
 from litestar.testing import AsyncTestClient
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from storefront.app import create_app
 from storefront.clock import utcnow
@@ -245,6 +247,42 @@ async def test_a_code_that_brought_visits_or_orders_cannot_change_and_an_unused_
         ("小李", "xiaoli"),
         ("老王", "fresh-start"),
     ]
+
+
+async def test_li_and_li_saved_at_the_same_instant_end_in_one_creator_and_a_message(
+    client, settings, shops, session_maker, monkeypatch
+):
+    """Each save's check finds nothing (the other is not written yet); the database's unique index
+    on the county and the lower-case code refuses the second, read as a message at the code."""
+    from storefront.metrics.creators import Creators
+
+    checked = Creators._taken
+
+    async def checked_then_the_other_save_lands(self, creator):
+        taken = await checked(self, creator)
+        # The other save, in its own session (on the app's event loop) committed meanwhile.
+        other_engine = create_async_engine(settings.database_url)
+        await add_creator(async_sessionmaker(other_engine, expire_on_commit=False), shops.raohe, "Li")
+        await other_engine.dispose()
+        return taken
+
+    monkeypatch.setattr(Creators, "_taken", checked_then_the_other_save_lands)
+    admin = await signed_in(client)
+
+    second = await admin.post("/admin/creators/new", {**LAOWANG, "name": "李", "code": "li"})
+
+    assert second.status_code == 400
+    assert field_message(second.text, "code") == "Another creator of this county already has this code."
+    assert (field_value(second.text, "name"), field_value(second.text, "code")) == ("李", "li")
+    assert [row[3] for row in await creators_of(session_maker, shops.raohe)] == ["Li"]
+
+
+async def test_the_database_refuses_a_second_code_differing_only_in_letter_case(shops, session_maker):
+    await add_creator(session_maker, shops.raohe, "Li")
+    await add_creator(session_maker, shops.guzhang, "li")  # another county's: its own code
+    with pytest.raises(IntegrityError):
+        await add_creator(session_maker, shops.raohe, "li")
+    assert [row[3] for row in await creators_of(session_maker, shops.raohe)] == ["Li"]
 
 
 async def test_another_countys_creator_is_a_404_and_nothing_changes(client, shops, session_maker):
