@@ -117,9 +117,12 @@ class ShopController(Controller):
         products: Products,
         q: Annotated[str, QueryParameter(max_length=100)] = "",
     ) -> Template:
+        """The search page, or its results for the live search (HTMX, at each pause in typing). Only
+        a finished search is recorded: the form submitted (with or without JavaScript: a plain GET)
+        or the page loaded; the live search's prefixes would fill "searches that found nothing"."""
         query = q.strip()
         context = {"county": county, "query": query, "results": await products.search(query)}
-        if query:
+        if query and not request.htmx:
             record(request, SEARCH, query=query, results=len(context["results"]))
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
         return Template(template, context=context)

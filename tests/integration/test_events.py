@@ -208,17 +208,25 @@ async def test_reloading_a_creators_link_counts_one_visit_and_another_creators_l
     assert [row.creator_code for row in rows] == ["laowang", "xiaoli"]
 
 
-async def test_search_records_the_query_and_how_many_products_it_found(settings, counties, session_maker):
+async def test_a_submitted_search_is_recorded_with_what_it_found_and_the_live_search_while_typing_is_not(
+    settings, counties, session_maker
+):
     app = create_app(settings)
     async with app.lifespan(), browser(app) as shopper:
-        await shopper.get("/c/raohe/search", params={"q": "蜂蜜"})
-        await shopper.get("/c/raohe/search", params={"q": "人参"}, headers={"hx-request": "true"})
+        home = await shopper.get("/c/raohe/")
+        # A plain GET form: submitting it loads the search page, with or without JavaScript.
+        assert 'action="/c/raohe/search" method="get"' in home.text
+        for typed in ("人", "人参"):  # the live search, at each pause in typing
+            live = await shopper.get("/c/raohe/search", params={"q": typed}, headers={"hx-request": "true"})
+            assert live.status_code == 200 and "<html" not in live.text
+        await shopper.get("/c/raohe/search", params={"q": "人参"})  # then submitted
+        await shopper.get("/c/raohe/search", params={"q": "蜂蜜"})  # a search page loaded from a link
         await shopper.get("/c/raohe/search")  # the empty search form
         await app.state.events.flush()
     rows = await stored(session_maker, Event.kind == events.SEARCH)
     assert [(row.query, row.results, row.county_id) for row in rows] == [
-        ("蜂蜜", 2, counties["raohe"][0]),
         ("人参", 0, counties["raohe"][0]),
+        ("蜂蜜", 2, counties["raohe"][0]),
     ]
 
 
