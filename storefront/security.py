@@ -1,7 +1,7 @@
 """Protections every response and every form post goes through.
 
-- :func:`secure_send`: security headers on every response (pages, files, errors), and ``HEAD``
-  answered like ``GET`` without the body.
+- :func:`secure_send`: security headers on every response (pages, files, errors), a response
+  that sets a cookie kept out of shared caches, and ``HEAD`` answered like ``GET`` without the body.
 - :class:`CsrfGuard`: what Litestar's double-submit CSRF check leaves open. In a visitor's session
   the CSRF token is the one the session was created with, so an attacker's own valid token pair
   planted beside a victim's session fails; and a token must be ASCII text (Litestar's comparison
@@ -34,6 +34,9 @@ SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 )
+PRIVATE = (b"cache-control", b"private, no-cache")
+"""For a response that sets a cookie and says nothing of caching: a proxy must never hand one
+visitor's cookie to another, and the browser asks again rather than guessing a freshness."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "_csrf_token"
@@ -50,6 +53,8 @@ def secure_send(scope: Scope, send: Send) -> Send:
         if message["type"] == "http.response.start":
             present = {bytes(name).lower() for name, _ in message.get("headers", ())}
             extra = [header for header in SECURITY_HEADERS if header[0] not in present]
+            if b"set-cookie" in present and b"cache-control" not in present:
+                extra.append(PRIVATE)
             message = {**message, "headers": [*message.get("headers", ()), *extra]}
         elif head and message["type"] == "http.response.body":
             message = {**message, "body": b""}

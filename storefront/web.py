@@ -138,6 +138,24 @@ class RejectNulBytes(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
+FIRST_COOKIES_KEY = "first_cookies"
+
+
+def first_cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read once per request (kept in the scope state); of several with one
+    name, the first the browser sent: the one of the longest path (RFC 6265, 5.4), the shop's own."""
+    found: dict[str, str] | None = scope["state"].get(FIRST_COOKIES_KEY)
+    if found is None:
+        found = {}
+        for key, value in scope["headers"]:
+            if key == b"cookie":
+                for pair in value.decode("latin-1").split(";"):
+                    name, _, content = pair.partition("=")
+                    found.setdefault(name.strip(), content.strip().strip('"'))
+        scope["state"][FIRST_COOKIES_KEY] = found
+    return found
+
+
 def send_with_cookie(send: Send, cookie: Cookie) -> Send:
     """``send``, adding ``cookie`` to the response (this visitor's own, outside the page cache)."""
     header = (b"set-cookie", cookie.to_header(header="").encode())

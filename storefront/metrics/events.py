@@ -19,9 +19,9 @@ from the route and the batch writer resolves them, one query a batch.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
@@ -31,8 +31,9 @@ from sqlalchemy import func, select
 from storefront.clock import utcnow
 from storefront.metrics.models import Creator, Event
 from storefront.metrics.recorder import PendingEvent
-from storefront.metrics.referrals import REFERRAL_PARAM, VALID_CODE, referral_of
+from storefront.metrics.referrals import clicked_code, referral_in
 from storefront.origins import HOST_COUNTY_KEY
+from storefront.web import first_cookies
 
 if TYPE_CHECKING:
     import datetime
@@ -105,83 +106,90 @@ def is_bot(user_agent: str) -> bool:
     return not _BROWSER.match(user_agent) or bool(_BOT.search(user_agent))
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    return next((value.decode("latin-1") for key, value in scope["headers"] if key == name), "")
+@functools.lru_cache(maxsize=4096)
+def shopper_device(user_agent: bytes) -> str | None:
+    """The device of a shopper's browser, or None for a bot. Remembered: a few browsers make most
+    requests, and the patterns cost more than all the rest of recording a page view."""
+    agent = user_agent.decode("latin-1")
+    return None if is_bot(agent) else device_of(agent)
 
 
-def _visitor_cookie_value(request: Request) -> str | None:
-    value = request.cookies.get(VISITOR_COOKIE)
+def _user_agent(scope: Scope) -> bytes:
+    return next((value for key, value in scope["headers"] if key == b"user-agent"), b"")
+
+
+def _visitor_of(scope: Scope) -> str | None:
+    value = first_cookies(scope).get(VISITOR_COOKIE)
     return value if value and VALID_VISITOR.fullmatch(value) else None
 
 
-def _clicked_code(request: Request) -> str | None:
-    """A creator's code clicked on this very request (its cookie is set on this response)."""
-    code = request.query_params.get(REFERRAL_PARAM)
-    return code if code and VALID_CODE.fullmatch(code) else None
-
-
-def code_in_force(request: Request) -> str | None:
-    return _clicked_code(request) or referral_of(request)
+def code_in_force(scope: Scope) -> str | None:
+    """The creator's code this request counts for: one clicked now, or the shop's referral."""
+    if clicked := clicked_code(scope):
+        return clicked
+    referral = referral_in(scope)
+    return referral[0] if referral else None
 
 
 def _recorder(scope: Scope) -> EventRecorder | None:
     return scope["litestar_app"].state.get("events")
 
 
-def _event(request: Request, kind: str, **fields: Any) -> PendingEvent:
-    scope = request.scope
+def _facts(scope: Scope, device: str, visitor: str) -> tuple[Any, ...]:
+    """What every event of the request carries, in :class:`PendingEvent`'s order after its kind."""
     county = scope["state"].get("county")
-    return PendingEvent(
-        kind=kind,
-        at=utcnow(),
-        county_id=county.id if county is not None else None,
-        county_slug=scope["path_params"].get("county_slug", ""),
-        visitor=scope["state"].get(VISITOR_KEY) or _visitor_cookie_value(request) or "",
-        creator_code=code_in_force(request),
-        device=device_of(_header(scope, b"user-agent")),
-        **fields,
-    )
+    county_id = county.id if county is not None else None
+    slug = scope["path_params"].get("county_slug", "")
+    return utcnow(), county_id, slug, visitor, code_in_force(scope), device
 
 
 def record(request: Request, kind: str, **fields: Any) -> None:
     """Queue one shopper event of the request's shop (``query``, ``results``, ``product_id``...);
     never blocks, never fails the page (a full queue drops it and counts it)."""
-    recorder = _recorder(request.scope)
-    if recorder is not None and not is_bot(_header(request.scope, b"user-agent")):
-        recorder.put(_event(request, kind, **fields))
+    scope = request.scope
+    recorder = _recorder(scope)
+    if recorder is None or (device := shopper_device(_user_agent(scope))) is None:
+        return
+    facts = _facts(scope, device, scope["state"].get(VISITOR_KEY) or _visitor_of(scope) or "")
+    recorder.put(PendingEvent(kind, *facts)._replace(**fields))
 
 
 class EventMiddleware(ASGIMiddleware):
     """Gives each shop visitor a ``vid`` and records page views, visits and product views; outside
-    the page cache, so cached pages count and never carry one visitor's cookie to another."""
+    the page cache, so cached pages count and never carry one visitor's cookie to another.
+
+    Every shop request passes here, cached pages at several thousand a second: the request is read
+    once (:func:`~storefront.web.first_cookies`), the User-Agent's verdict is remembered, and the
+    cookies are written by hand (Litestar's ``Cookie`` goes through ``SimpleCookie``, 150 µs).
+    """
 
     def __init__(self, *, secure: bool = False) -> None:
         self.flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     def _cookie(self, key: str, value: str, max_age: int, path: str = "/") -> tuple[bytes, bytes]:
-        """A ``Set-Cookie`` header; written by hand (names, values and paths here are plain ASCII
-        letters, digits and dashes): Litestar's ``Cookie`` goes through ``SimpleCookie``, 150 µs."""
+        """A ``Set-Cookie`` header (names, values and paths here are plain ASCII letters, digits, dashes)."""
         return b"set-cookie", f"{key}={value}; Max-Age={max_age}; Path={path}{self.flags}".encode()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = scope["path_params"].get("county_slug")
         recorder = _recorder(scope)
-        if (
-            slug is None
-            or recorder is None
-            or scope["state"].get(HEAD_REQUEST)
-            or is_bot(_header(scope, b"user-agent"))
-        ):
+        user_agent = fragment = b""
+        for key, value in scope["headers"]:
+            if key == b"user-agent":
+                user_agent = value
+            elif key == b"hx-request":
+                fragment = value
+        device = None
+        if slug is not None and recorder is not None and not scope["state"].get(HEAD_REQUEST):
+            device = shopper_device(user_agent)
+        if device is None:
             await next_app(scope, receive, send)
             return
-        request: Request = Request(scope)
-        visitor = _visitor_cookie_value(request)
+        visitor = _visitor_of(scope)
         new_visitor = visitor is None
         scope["state"][VISITOR_KEY] = visitor = visitor or next(_VISITOR_IDS)
         is_page = (
-            scope["method"] == "GET"
-            and scope["route_handler"].name not in NOT_PAGES
-            and _header(scope, b"hx-request") != "true"
+            scope["method"] == "GET" and scope["route_handler"].name not in NOT_PAGES and fragment != b"true"
         )
 
         async def send_recording(message: Message) -> None:
@@ -193,27 +201,29 @@ class EventMiddleware(ASGIMiddleware):
                     on_own_host = scope["state"].get(HOST_COUNTY_KEY) == slug
                     path = "/" if on_own_host else f"/c/{slug}"
                     headers.append(self._cookie(VISIT_COOKIE, "1", VISIT_SECONDS, path))
-                    self._record_page(request, recorder)
+                    _record_page(scope, recorder, device, visitor)
                 message = {**message, "headers": headers}
             await send(message)
 
         await next_app(scope, receive, send_recording)
 
-    @staticmethod
-    def _record_page(request: Request, recorder: EventRecorder) -> None:
-        view = _event(request, PAGE_VIEW)  # the visit and product view share its facts
-        clicked = _clicked_code(request)  # a new click starts a visit; reloading the same link does not
-        if VISIT_COOKIE not in request.cookies or (
-            clicked and clicked.lower() != (referral_of(request) or "").lower()
-        ):
-            recorder.put(replace(view, kind=VISIT))
-        recorder.put(view)
-        if request.scope["route_handler"].name == PRODUCT_ROUTE:
-            recorder.put(replace(view, kind=PRODUCT_VIEW, product_slug=request.path_params.get("slug")))
+
+def _record_page(scope: Scope, recorder: EventRecorder, device: str, visitor: str) -> None:
+    """The page view; a visit first when the visitor's ``visit`` cookie lapsed or a new creator's
+    link was clicked (reloading the same link is no new visit); a product view on a product page."""
+    facts = _facts(scope, device, visitor)
+    clicked = clicked_code(scope)
+    if VISIT_COOKIE not in first_cookies(scope) or (
+        clicked and clicked.lower() != (referral_in(scope) or ("",))[0].lower()
+    ):
+        recorder.put(PendingEvent(VISIT, *facts))
+    recorder.put(PendingEvent(PAGE_VIEW, *facts))
+    if scope["route_handler"].name == PRODUCT_ROUTE:
+        recorder.put(PendingEvent(PRODUCT_VIEW, *facts, product_slug=scope["path_params"].get("slug")))
 
 
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
-    return any(key.lower() == b"content-type" and value.startswith(b"text/html") for key, value in headers)
+    return any(key == b"content-type" and value.startswith(b"text/html") for key, value in headers)
 
 
 # ---- money facts, in the transaction of the payment change --------------------------------------

@@ -8,44 +8,46 @@ database has been down a while), new ones are dropped and counted rather than sl
 
 The writer has its own small connection pool, so a burst of events never takes the connections
 that pages need; each batch costs one query to resolve the county and product slugs that cached
-pages name (counties are then remembered), and one INSERT.
+pages name (counties are then remembered), and the rows go to the database driver as they are
+(:func:`_insert`): the ORM's bulk insert spent some 50 µs of the server's CPU on each event, more
+than the page view it records.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import functools
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from storefront.catalog.models import Product
+from storefront.clock import utcnow
 from storefront.db import all_counties_scope
 from storefront.metrics.models import Event
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
-    import datetime
     from collections.abc import AsyncIterator
 
     from litestar import Litestar
-    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 INTERVAL_SECONDS = 0.5
 CAPACITY = 100_000
 COUNTY_MEMORY_SECONDS = 300.0
 
 
-@dataclass(slots=True)
-class PendingEvent:
+class PendingEvent(NamedTuple):
     """An event waiting to be written: its county by id (known in handlers) or by slug (a cached page)."""
 
     kind: str
@@ -156,15 +158,18 @@ class EventRecorder:
         assert self.engine is not None, "the event writer runs without a database"
         async with async_sessionmaker(self.engine)() as session:
             with all_counties_scope(session):
-                await self._resolve(session, batch)
-                rows = [_row(event) for event in batch if event.county_id is not None]
+                counties, products = await self._resolve(session, batch)
+                connection = await session.connection()
+                rows = _rows(batch, counties, products, sqlite=connection.dialect.name == "sqlite")
                 if rows:
-                    await session.execute(insert(Event), rows)
+                    await _insert(connection, rows)
                 await session.commit()
 
-    async def _resolve(self, session: AsyncSession, batch: list[PendingEvent]) -> None:
-        """Fill in county ids from slugs (counties are remembered a while) and product ids from
-        product slugs: one query for the batch, none when every county is known and no product named."""
+    async def _resolve(
+        self, session: AsyncSession, batch: list[PendingEvent]
+    ) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
+        """County ids by slug (counties are remembered a while) and product ids by county and product
+        slug: one query for the batch, none when every county is known and no product is named."""
         if time.monotonic() - self._counties_read_at > COUNTY_MEMORY_SECONDS:
             self._counties, self._counties_read_at = {}, time.monotonic()
         named = [event for event in batch if event.product_slug and event.product_id is None]
@@ -184,20 +189,64 @@ class EventRecorder:
                 self._counties[county_slug] = county_id
                 if product_id is not None:
                     products[county_id, product_slug] = product_id
-        for event in batch:
-            if event.county_id is None:
-                event.county_id = self._counties.get(event.county_slug)
-            if event.product_slug and event.product_id is None and event.county_id is not None:
-                event.product_id = products.get((event.county_id, event.product_slug))
+        return self._counties, products
 
 
-_COLUMNS = tuple(
-    field.name for field in fields(PendingEvent) if field.name not in {"county_slug", "product_slug"}
-)
+_COLUMNS = (
+    "county_id", "kind", "at", "visitor", "creator_code", "device", "product_id", "order_id", "query",
+    "results", "amount", "created_at", "updated_at",
+)  # fmt: skip
+_PLACEHOLDERS = {"qmark": lambda _: "?", "numeric_dollar": lambda number: f"${number}"}
 
 
-def _row(event: PendingEvent) -> dict[str, object]:
-    return {name: getattr(event, name) for name in _COLUMNS}
+async def _insert(connection: AsyncConnection, rows: list[tuple[object, ...]]) -> None:
+    """PostgreSQL takes the rows by ``COPY`` (asyncpg's binary copy, the cheapest way in for this
+    process and for the database); SQLite by one INSERT executed for every row."""
+    if connection.dialect.driver == "asyncpg":
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(Event.__tablename__, records=rows, columns=_COLUMNS)
+    else:
+        await connection.exec_driver_sql(_insert_statement(connection.dialect.paramstyle), rows)
+
+
+@functools.cache
+def _insert_statement(paramstyle: str) -> str:
+    """The INSERT of one event row, in the driver's own placeholders (SQLite's ``?``)."""
+    values = ", ".join(_PLACEHOLDERS[paramstyle](number) for number in range(1, len(_COLUMNS) + 1))
+    return f"INSERT INTO {Event.__tablename__} ({', '.join(_COLUMNS)}) VALUES ({values})"
+
+
+def _rows(
+    batch: list[PendingEvent],
+    counties: dict[str, int],
+    products: dict[tuple[int, str], int],
+    *,
+    sqlite: bool,
+) -> list[tuple[object, ...]]:
+    """The batch's rows in the order of :func:`_insert_statement`; events of no known county are left out."""
+    written_at = _stored(utcnow(), sqlite=sqlite)
+    rows = []
+    for event in batch:
+        county_id = event.county_id or counties.get(event.county_slug)
+        if county_id is None:
+            continue
+        product_id = event.product_id
+        if product_id is None and event.product_slug:
+            product_id = products.get((county_id, event.product_slug))
+        at = _stored(event.at, sqlite=sqlite)
+        rows.append(
+            (county_id, event.kind, at, event.visitor, event.creator_code, event.device, product_id,
+             event.order_id, event.query, event.results, event.amount, written_at, written_at)
+        )  # fmt: skip
+    return rows
+
+
+def _stored(moment: datetime.datetime, *, sqlite: bool) -> datetime.datetime | str:
+    """A UTC time as the ``DateTimeUTC`` columns store it: as it is for PostgreSQL, and as SQLAlchemy
+    writes it in SQLite (naive UTC text with microseconds, which sorts and compares as a time)."""
+    if not sqlite:
+        return moment
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def writer_engine(database_url: str, connect_args: dict[str, object]) -> AsyncEngine:

@@ -37,7 +37,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from storefront.clock import utcnow
 from storefront.origins import HOST_COUNTY_KEY
-from storefront.web import send_with_cookie
+from storefront.web import first_cookies, send_with_cookie
 
 REFERRAL_PARAM = "ref"
 COOKIE_NAME = "ref"
@@ -65,10 +65,10 @@ class ReferralMiddleware(ASGIMiddleware):
         self.secure = secure
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        code = Request(scope).query_params.get(REFERRAL_PARAM)
-        slug = shop_slug(scope)
-        if code and VALID_CODE.fullmatch(code):
-            on_own_host = slug is not None and scope.get("state", {}).get(HOST_COUNTY_KEY) == slug
+        code = clicked_code(scope)
+        if code is not None:
+            slug = shop_slug(scope)
+            on_own_host = slug is not None and scope["state"].get(HOST_COUNTY_KEY) == slug
             path = "/" if slug is None or on_own_host else f"/c/{slug}"
             cookies = [(COOKIE_NAME, code)]
             if slug is not None:
@@ -87,21 +87,23 @@ class ReferralMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
-def _first_cookie(request: Request, name: str) -> str:
-    """The first cookie named ``name`` the browser sent: the one of the longest path."""
-    for pair in ";".join(request.headers.getall("cookie", [])).split(";"):
-        key, _, value = pair.partition("=")
-        if key.strip() == name:
-            return value.strip().strip('"')
-    return ""
+def clicked_code(scope: Scope) -> str | None:
+    """A valid creator's code clicked on this very request (``?ref=``)."""
+    if b"ref=" not in scope.get("query_string", b""):  # most requests: no parsing at all
+        return None
+    code = Request(scope).query_params.get(REFERRAL_PARAM)
+    return code if code and VALID_CODE.fullmatch(code) else None
 
 
-def _referral(request: Request) -> tuple[str, datetime.datetime] | None:
+def referral_in(scope: Scope) -> tuple[str, datetime.datetime] | None:
     """The code in force for this request's shop and the time of its click."""
-    code = _first_cookie(request, COOKIE_NAME)
-    click = CLICK.fullmatch(_first_cookie(request, CLICK_COOKIE_NAME))
-    slug = shop_slug(request.scope)
-    if not (code and VALID_CODE.fullmatch(code) and click and slug and click.group(1) == slug):
+    cookies = first_cookies(scope)
+    code = cookies.get(COOKIE_NAME)
+    if not code:
+        return None
+    click = CLICK.fullmatch(cookies.get(CLICK_COOKIE_NAME, ""))
+    slug = shop_slug(scope)
+    if not (VALID_CODE.fullmatch(code) and click and slug and click.group(1) == slug):
         return None
     try:
         clicked_at = datetime.datetime.fromtimestamp(int(click.group(2)), datetime.UTC)
@@ -115,11 +117,11 @@ def _referral(request: Request) -> tuple[str, datetime.datetime] | None:
 
 def referral_of(request: Request) -> str | None:
     """The creator's code in force for this request's shop (clicked there in the last 30 days)."""
-    found = _referral(request)
+    found = referral_in(request.scope)
     return found[0] if found else None
 
 
 def referral_clicked_at(request: Request) -> datetime.datetime | None:
     """When the code of :func:`referral_of` was clicked (UTC)."""
-    found = _referral(request)
+    found = referral_in(request.scope)
     return found[1] if found else None

@@ -4,6 +4,7 @@ county, never from bots; money facts once, in the payment's own transaction."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import uuid
 from dataclasses import replace
 
@@ -74,6 +75,7 @@ async def test_a_cached_page_still_records_its_page_view_with_the_visitors_own_c
     def count(*args) -> None:
         statements.append(args[2])
 
+    before = datetime.datetime.now(datetime.UTC)
     async with app.lifespan(), browser(app) as first, browser(app, PHONE) as second:
         assert (await first.get("/c/raohe/")).status_code == 200  # rendered, and cached
         event.listen(engine, "before_cursor_execute", count)
@@ -88,8 +90,11 @@ async def test_a_cached_page_still_records_its_page_view_with_the_visitors_own_c
         assert "vid=" not in str(again.headers.get_list("set-cookie"))  # a known visitor keeps theirs
         set_vid = next(c for c in page.headers.get_list("set-cookie") if c.startswith("vid="))
         assert "HttpOnly" in set_vid and "SameSite=lax" in set_vid.replace("Lax", "lax")
+        assert page.headers["cache-control"] == "private, no-cache"  # no proxy keeps their cookie
         await app.state.events.flush()
+    after = datetime.datetime.now(datetime.UTC)
     rows = await stored(session_maker)
+    assert all(before <= row.at <= after for row in rows)  # written as the ORM writes times
     raohe = counties["raohe"][0]
     mine = [(row.kind, row.visitor, row.device, row.county_id) for row in rows]
     assert mine == [
