@@ -24,6 +24,7 @@ Common rules, for every metric below:
 
 Additive numbers are kept per day in roll-ups (``DailyMetric``, see :mod:`.rollups`): for closed
 days the dashboard reads the roll-ups, for today (and any day not rolled up yet) the raw rows.
+Buyers, which do not add up over days, are counted on the buyer chain (:func:`buyer_counts`).
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.catalog.models import Producer, Product, Variant
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
+from storefront.metrics.buyers import buyer_key
 from storefront.metrics.events import (
     ADD_TO_CART,
     CHECKOUT_STARTED,
@@ -50,7 +52,7 @@ from storefront.metrics.events import (
     SEARCH,
     VISIT,
 )
-from storefront.metrics.models import Creator, DailyMetric, Event
+from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event
 from storefront.metrics.periods import Period, month_of, previous, year_before
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.tenancy.models import County
@@ -619,31 +621,58 @@ def _total(facts: Facts, metric: str) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Buyers (not additive over days: read from the orders paid in the period)
-
-
-def _buyer() -> object:
-    return func.lower(Order.email)
+# Buyers (not additive over days: read from the buyer chain, or from the orders paid in the period)
 
 
 async def unique_buyers(db_session: AsyncSession, period: Period) -> int:
-    """Distinct buyer emails (lower-case) of the orders paid in the period."""
-    return await db_session.scalar(_money_events(ORDER_PAID, period, func.count(distinct(_buyer())))) or 0
+    """Distinct buyers (email in lower case) of the orders paid in the period (an ``order_paid`` fact
+    in it, the order never cancelled or expired).
+
+    On the buyer chain (:class:`~.models.BuyerOrder`, each purchase with the days of its buyer's
+    previous and next one), for the period [a, b]: the rows with ``paid_day`` in [a, b] and
+    ``previous_day`` NULL or before a, i.e. each buyer's first purchase of the period
+    (:func:`buyer_counts`). This function counts the raw rows (``rollups=False``)."""
+    return await db_session.scalar(_money_events(ORDER_PAID, period, func.count(distinct(buyer_key())))) or 0
 
 
 async def repeat_buyers(db_session: AsyncSession, period: Period) -> int:
     """Of the period's unique buyers, those with 2 or more paid (never cancelled or expired)
-    orders with an ``order_paid`` event before the period's end, whenever the first one was."""
-    in_period = _money_events(ORDER_PAID, period, _buyer()).scalar_subquery()
+    orders with an ``order_paid`` event before the period's end, whenever the first one was.
+
+    On the buyer chain, for [a, b]: of the rows counted as :func:`unique_buyers`, those with a
+    ``previous_day`` (a purchase before the period) or a ``next_day`` up to b (another one in it)
+    (:func:`buyer_counts`). This function counts the raw rows (``rollups=False``)."""
+    in_period = _money_events(ORDER_PAID, period, buyer_key()).scalar_subquery()
     ever = Period(datetime.date(1970, 1, 1), period.last)
     repeaters = (
-        _money_events(ORDER_PAID, ever, _buyer())
-        .where(_buyer().in_(in_period))
-        .group_by(_buyer())
+        _money_events(ORDER_PAID, ever, buyer_key())
+        .where(buyer_key().in_(in_period))
+        .group_by(buyer_key())
         .having(func.count(distinct(Order.id)) >= 2)
         .subquery()
     )
     return await db_session.scalar(select(func.count()).select_from(repeaters)) or 0
+
+
+async def buyer_counts(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> tuple[int, int]:
+    """(:func:`unique_buyers`, :func:`repeat_buyers`) of the period: from the buyer chain in one
+    index range scan, or with ``rollups=False`` from the raw rows (tests compare the two). The chain
+    holds today's purchases too (written with their payment), so no day is read raw."""
+    if not rollups:
+        buyers = await unique_buyers(db_session, period)
+        return buyers, await repeat_buyers(db_session, period) if buyers else 0
+    first_of_period = (
+        BuyerOrder.paid_day >= period.first,
+        BuyerOrder.paid_day <= period.last,
+        or_(BuyerOrder.previous_day.is_(None), BuyerOrder.previous_day < period.first),
+    )
+    bought_again = or_(BuyerOrder.previous_day.is_not(None), BuyerOrder.next_day <= period.last)
+    buyers, repeaters = (
+        await db_session.execute(
+            select(func.count(), func.count().filter(bought_again)).where(*first_of_period)
+        )
+    ).one()
+    return buyers, repeaters
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,13 +689,12 @@ async def sales_of(db_session: AsyncSession, period: Period, *, rollups: bool = 
 async def totals(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> Totals:
     """The headline numbers of ``period``, defined as on :class:`Dashboard`."""
     facts = await facts_of(db_session, period, {COUNTY}, rollups=rollups)
-    return await _totals(db_session, period, facts)
+    return await _totals(db_session, period, facts, rollups=rollups)
 
 
-async def _totals(db_session: AsyncSession, period: Period, facts: Facts) -> Totals:
+async def _totals(db_session: AsyncSession, period: Period, facts: Facts, *, rollups: bool) -> Totals:
     paid, refunded, orders = _total(facts, PAID), _total(facts, REFUNDED), _total(facts, ORDERS)
-    buyers = await unique_buyers(db_session, period)
-    repeaters = await repeat_buyers(db_session, period) if buyers else 0
+    buyers, repeaters = await buyer_counts(db_session, period, rollups=rollups)
     return Totals(
         sales=paid - refunded,
         paid=paid,
@@ -688,7 +716,7 @@ async def county_dashboard(
     ``current``: the period's :func:`totals` when already read (:attr:`Comparison.current`), so the
     buyers, the costliest numbers, are not counted twice."""
     facts = await facts_of(db_session, period, rollups=rollups)
-    head = current or await _totals(db_session, period, facts)
+    head = current or await _totals(db_session, period, facts, rollups=rollups)
 
     by_day: dict[datetime.date, int] = defaultdict(int)
     for (on, dimension, _key, metric), value in facts.items():

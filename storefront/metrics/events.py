@@ -29,6 +29,7 @@ from litestar.middleware import ASGIMiddleware
 from sqlalchemy import func, select
 
 from storefront.clock import utcnow
+from storefront.metrics.buyers import add_buyer_order
 from storefront.metrics.models import Creator, Event
 from storefront.metrics.recorder import PendingEvent
 from storefront.metrics.referrals import clicked_code, referral_in
@@ -237,8 +238,8 @@ async def _creator_code(db_session: AsyncSession, order: Order) -> str | None:
 
 
 async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: datetime.datetime) -> None:
-    """The order's payment as a fact at ``paid_at`` (Stripe's time of the payment), in the session
-    (and transaction) that marked it paid."""
+    """The order's payment as a fact at ``paid_at`` (Stripe's time of the payment), and the order in
+    its buyer's chain, in the session (and transaction) that marked it paid."""
     db_session.add(
         Event(
             county_id=order.county_id,
@@ -250,6 +251,7 @@ async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: dateti
         )
     )
     await db_session.flush()
+    await add_buyer_order(db_session, order, paid_at)
 
 
 async def add_order_refunded(

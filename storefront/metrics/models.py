@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.db import Base, TenantScoped
@@ -69,3 +69,30 @@ class DailyMetric(TenantScoped, Base):
     key: Mapped[str] = mapped_column(String(100), default="")
     metric: Mapped[str] = mapped_column(String(32))
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class BuyerOrder(TenantScoped, Base):
+    """A purchase in its buyer's chain: one row per order that counts as paid (its ``order_paid``
+    fact, the order never cancelled or expired), with the Beijing days of the same buyer's previous
+    and next such order in the county, ordered by (paid time, order id). The period's unique and
+    repeat buyers are then counted over an index range (see ``definitions.buyer_counts``) instead of
+    a distinct count over every order of the period. Kept by ``storefront.metrics.buyers``, rebuilt
+    by ``storefront metrics rebuild``."""
+
+    __tablename__ = "buyer_orders"
+    __table_args__ = (
+        Index("ix_buyer_orders_period", "county_id", "paid_day", "previous_day", "next_day"),
+        Index("ix_buyer_orders_chain", "county_id", "buyer", "paid_at", "order_id"),
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    buyer: Mapped[str] = mapped_column(String(254))
+    """The order's email, lower-case (``definitions``' buyer key)."""
+    paid_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    """The time of the order's ``order_paid`` fact."""
+    paid_day: Mapped[datetime.date] = mapped_column(Date)
+    """Its Beijing day."""
+    previous_day: Mapped[datetime.date | None] = mapped_column(Date, default=None)
+    """The ``paid_day`` of the buyer's previous order in the chain; None for the first."""
+    next_day: Mapped[datetime.date | None] = mapped_column(Date, default=None)
+    """The ``paid_day`` of the buyer's next order in the chain; None for the last."""

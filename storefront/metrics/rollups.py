@@ -30,6 +30,9 @@ rebuilt whole (its rows deleted and written again in one transaction), so a rebu
 at any time. The roll-up job (:func:`run_rollups`) rebuilds yesterday, and any of the last week's
 days not built yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a time (a lease in
 ``storefront.jobs``), so late events of yesterday are caught.
+
+The buyer chain (``BuyerOrder``, what the buyer counts read) is not per day: it is kept as orders
+are paid (``storefront.metrics.buyers``) and written again whole by :func:`rebuild_buyers`.
 """
 
 from __future__ import annotations
@@ -37,16 +40,20 @@ from __future__ import annotations
 import datetime
 import logging
 
+from advanced_alchemy.types import DateTimeUTC
 from litestar import Litestar
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Date, delete, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storefront.clock import beijing_date
+from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import every
-from storefront.metrics.definitions import COUNTY, ROLLED_UP, beijing_today, raw_facts
-from storefront.metrics.models import DailyMetric, Event
+from storefront.metrics.buyers import buyer_key
+from storefront.metrics.definitions import COUNTY, NEVER_SOLD, ROLLED_UP, beijing_today, raw_facts
+from storefront.metrics.events import ORDER_PAID
+from storefront.metrics.models import BuyerOrder, DailyMetric, Event
 from storefront.metrics.periods import Period
+from storefront.orders.models import Order
 from storefront.tenancy.models import County
 
 logger = logging.getLogger(__name__)
@@ -118,6 +125,47 @@ async def rebuild(
     return period.days
 
 
+async def rebuild_buyers(db_session: AsyncSession, county_id: int) -> int:
+    """Write the county's buyer chain (:class:`~.models.BuyerOrder`) again from its orders and their
+    ``order_paid`` facts, in one ``INSERT ... SELECT``: each purchase with LAG / LEAD of the Beijing
+    day over its buyer's purchases in (paid time, order id) order, exactly as
+    :func:`storefront.metrics.buyers.add_buyer_order` links them one by one. Returns the rows
+    written; flushes but does not commit."""
+    first_paid = (
+        select(Event.order_id, func.min(Event.at).label("paid_at"))
+        .where(Event.county_id == county_id, Event.kind == ORDER_PAID)
+        .group_by(Event.order_id)
+        .subquery()
+    )
+    paid_day = beijing_day(first_paid.c.paid_at)
+    chain = {"partition_by": buyer_key(), "order_by": (first_paid.c.paid_at, Order.id)}
+    now = literal(utcnow(), DateTimeUTC(timezone=True))
+    purchases = (
+        select(
+            Order.county_id,
+            Order.id,
+            buyer_key(),
+            first_paid.c.paid_at,
+            paid_day,
+            func.lag(paid_day, type_=Date).over(**chain),
+            func.lead(paid_day, type_=Date).over(**chain),
+            now,
+            now,
+        )
+        .join(first_paid, first_paid.c.order_id == Order.id)
+        .where(Order.county_id == county_id, Order.status.not_in(NEVER_SOLD))
+    )
+    columns = ["county_id", "order_id", "buyer", "paid_at", "paid_day", "previous_day", "next_day"]
+    # Across counties: the tenant scope refuses INSERT ... SELECT, so the county is named here.
+    with all_counties_scope(db_session):
+        await db_session.execute(delete(BuyerOrder).where(BuyerOrder.county_id == county_id))
+        result = await db_session.execute(
+            insert(BuyerOrder).from_select([*columns, "created_at", "updated_at"], purchases)
+        )
+        await db_session.flush()
+    return result.rowcount
+
+
 async def missing_days(db_session: AsyncSession, county_id: int, period: Period) -> list[datetime.date]:
     """The days of ``period`` without roll-ups."""
     with county_scope(db_session, county_id):
@@ -163,9 +211,9 @@ async def rebuild_all(
     since: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> dict[str, int]:
-    """``storefront metrics rebuild``: rebuild every closed day since ``since`` (by default the
-    county's first event) of one county (by slug) or of all, committing every
-    :data:`CHUNK_DAYS` days; returns the days written per county slug."""
+    """``storefront metrics rebuild``: rebuild the buyer chain (:func:`rebuild_buyers`) and every
+    closed day since ``since`` (by default the county's first event) of one county (by slug) or of
+    all, committing every :data:`CHUNK_DAYS` days; returns the days written per county slug."""
     today = today or beijing_today()
     with all_counties_scope(db_session):
         query = select(County.id, County.slug).order_by(County.id)
@@ -185,6 +233,8 @@ async def rebuild_all(
         )
     written: dict[str, int] = {}
     for county_id, slug in counties:
+        await rebuild_buyers(db_session, county_id)
+        await db_session.commit()
         first = since or (beijing_date(firsts[county_id]) if county_id in firsts else None)
         written[slug] = 0
         if first is None or (period := closed(first, today, today)) is None:

@@ -101,6 +101,10 @@ class OrderEvent(TenantScoped, Base):
     """One entry of an order's status history."""
 
     __tablename__ = "order_events"
+    __table_args__ = (
+        # Orders shipped in a period (the dashboard's hours to ship, read raw for today).
+        Index("ix_order_events_county_status_created_at", "county_id", "status", "created_at"),
+    )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))

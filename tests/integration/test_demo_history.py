@@ -20,7 +20,9 @@ from demo.history import load_history, load_shop, plan_county
 from storefront.catalog.models import Variant
 from storefront.clock import beijing_date
 from storefront.db import scope_to_all_counties, scope_to_county
-from storefront.metrics.models import Creator, DailyMetric, Event
+from storefront.metrics.definitions import buyer_counts
+from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event
+from storefront.metrics.periods import Period, previous, year_before
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.tenancy.models import County
 from tests.conftest import BACKENDS
@@ -35,7 +37,7 @@ in_module_loop = pytest.mark.asyncio(loop_scope="module")
 # The moment the seed runs, fixed so the history can be planned again and compared row by row.
 NOW = datetime.datetime(2026, 11, 29, 3, 30, tzinfo=datetime.UTC)
 YEAR = datetime.timedelta(days=365)
-MODELS = (Creator, Order, OrderLine, OrderEvent, Event, DailyMetric)
+MODELS = (Creator, Order, OrderLine, OrderEvent, Event, DailyMetric, BuyerOrder)
 NOT_A_DEMO_SEED = "yanling"
 """A demo county's slug, but the county was made by hand before the seed: it gets no history."""
 
@@ -299,9 +301,25 @@ async def test_the_funnel_narrows_and_the_roll_ups_are_ready(seeded: Seeded) -> 
 
 
 @in_module_loop
+async def test_the_buyer_chain_counts_the_buyers_the_raw_orders_give(seeded: Seeded) -> None:
+    session = seeded.session
+    today = beijing_date(NOW)
+    year = Period(today - datetime.timedelta(days=364), today)
+    month = Period(today - datetime.timedelta(days=29), today)
+    periods = [year, previous(year), month, previous(month), year_before(month), Period(today, today)]
+    for slug in ("raohe", "guzhang"):
+        scope_to_county(session, seeded.counties[slug].id)
+        counted = {period: await buyer_counts(session, period) for period in periods}
+
+        assert counted == {period: await buyer_counts(session, period, rollups=False) for period in periods}
+        buyers, repeaters = counted[year]
+        assert buyers > 100 and 0 < repeaters < buyers
+
+
+@in_module_loop
 async def test_a_county_the_seed_did_not_create_gets_no_history(seeded: Seeded) -> None:
     session = seeded.session
     scope_to_county(session, seeded.counties[NOT_A_DEMO_SEED].id)
 
-    for model in (Creator, Order, Event, DailyMetric):
+    for model in (Creator, Order, Event, DailyMetric, BuyerOrder):
         assert await session.scalar(select(func.count()).select_from(model)) == 0

@@ -40,6 +40,7 @@ from storefront.metrics.definitions import (
     ProvinceSales,
     StatementLine,
     beijing_today,
+    buyer_counts,
     compare,
     county_dashboard,
     county_ranking,
@@ -47,9 +48,10 @@ from storefront.metrics.definitions import (
     province_rollup,
     sales_of,
 )
-from storefront.metrics.models import Creator, DailyMetric, Event
+from storefront.metrics.events import add_order_paid
+from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event
 from storefront.metrics.periods import Period
-from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, ROLLUP_LEASE, rebuild, refresh
+from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, ROLLUP_LEASE, rebuild, rebuild_buyers, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from tests.integration.test_create_admin_command import _query, migrated_url, storefront_cli  # noqa: F401 - fixtures
 from tests.support.factories import make_county
@@ -254,6 +256,9 @@ async def data(session_maker):
                 seen(g, "search", "g1", bj(2026, 1, 2, 9, 1), query="茶叶", results=0),
             ]
         )
+        await session.commit()
+        for county_id in (r, g, f):  # the buyer chain, as the payments would have kept it
+            await rebuild_buyers(session, county_id)
         await session.commit()
         yield {
             "raohe": r,
@@ -530,3 +535,121 @@ async def test_the_roll_up_job_runs_in_one_worker_at_a_time(client):
 
     assert sorted(turns) == [False, False, False, True]
     assert not await take_turn(client.app, ROLLUP_LEASE, ROLLUP_INTERVAL_SECONDS)  # held until the next run
+
+
+# ---------------------------------------------------------------------------------------------
+# The buyer chain: each purchase linked to its buyer's previous and next one, kept as orders are paid
+
+CHAIN_PERIODS = {
+    # period: (unique buyers, repeat buyers), worked out by hand from the purchases below
+    Period(D(2025, 12, 1), D(2025, 12, 31)): (1, 0),  # mei's first order
+    Period(D(2026, 1, 1), D(2026, 1, 9)): (1, 0),  # hua's late-told order of 1 Jan, her next on 10 Jan
+    Period(D(2026, 1, 1), D(2026, 1, 31)): (3, 2),  # hua (4 orders), lin (1), mei (bought in December)
+    Period(D(2026, 1, 11), D(2026, 1, 19)): (1, 0),  # lin only
+    Period(D(2026, 1, 20), D(2026, 1, 20)): (1, 1),  # hua twice that day, and on 10 Jan before
+    Period(D(2026, 2, 1), D(2026, 2, 28)): (1, 1),  # hua's fifth order
+    Period(D(2026, 3, 1), D(2026, 3, 31)): (0, 0),
+}
+
+
+async def _pay(session, county_id, email, at):
+    """An order paid as the webhook pays it: marked paid, then its fact and its place in the chain,
+    one transaction."""
+    sale = order(county_id, email, [(None, "米", "Rice", 1000, 1)], paid_at=at)
+    session.add(sale)
+    await session.flush()
+    await add_order_paid(session, sale, at)
+    await session.commit()
+    return sale
+
+
+async def chain_of(session):
+    """The county's buyer chain: (order id, buyer, paid day, previous day, next day), by order."""
+    rows = await session.execute(
+        select(
+            BuyerOrder.order_id,
+            BuyerOrder.buyer,
+            BuyerOrder.paid_day,
+            BuyerOrder.previous_day,
+            BuyerOrder.next_day,
+        ).order_by(BuyerOrder.order_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+@pytest.fixture
+async def chained(session_maker):
+    """County "chain": hua buys five times (two at the same instant, the first told last), lin once,
+    mei in December and January."""
+    async with session_maker() as session:
+        county = (await make_county(session, "chain")).id
+        await session.commit()
+        scope_to_county(session, county)
+        for email, at in [
+            ("mei@example.cn", bj(2025, 12, 20, 9)),
+            ("hua@example.cn", bj(2026, 1, 10, 10)),
+            ("mei@example.cn", bj(2026, 1, 10, 11)),
+            ("lin@example.cn", bj(2026, 1, 15, 8)),
+            ("HUA@example.cn", bj(2026, 1, 20, 9)),
+            ("hua@example.cn", bj(2026, 1, 20, 9)),  # the same instant: after the other, by order id
+            ("hua@example.cn", bj(2026, 2, 5, 23, 59)),
+        ]:
+            await _pay(session, county, email, at)
+        before_the_late_one = {period: await buyer_counts(session, period) for period in CHAIN_PERIODS}
+        await _pay(session, county, "hua@example.cn", bj(2026, 1, 1, 0, 10))  # its webhook came late
+        yield session, county, before_the_late_one
+
+
+async def test_the_buyer_chain_counts_first_and_repeat_purchases_of_each_period(chained):
+    session, _county, before_the_late_one = chained
+
+    for period, answer in CHAIN_PERIODS.items():
+        assert await buyer_counts(session, period) == answer, period
+        assert await buyer_counts(session, period, rollups=False) == answer, period
+    # Before the late webhook hua had bought nothing in 1-9 January.
+    assert before_the_late_one[Period(D(2026, 1, 1), D(2026, 1, 9))] == (0, 0)
+    assert before_the_late_one[Period(D(2026, 1, 1), D(2026, 1, 31))] == (3, 2)
+
+
+async def test_a_late_payment_is_linked_between_the_buyers_purchases(chained):
+    session, _county, _before = chained
+    hua = [row[2:] for row in await chain_of(session) if row[1] == "hua@example.cn"]
+
+    assert sorted(hua) == [
+        (D(2026, 1, 1), None, D(2026, 1, 10)),
+        (D(2026, 1, 10), D(2026, 1, 1), D(2026, 1, 20)),
+        (D(2026, 1, 20), D(2026, 1, 10), D(2026, 1, 20)),
+        (D(2026, 1, 20), D(2026, 1, 20), D(2026, 2, 5)),
+        (D(2026, 2, 5), D(2026, 1, 20), None),
+    ]
+
+
+async def test_the_rebuild_writes_the_chain_the_payments_kept(chained):
+    session, county, _before = chained
+    kept = await chain_of(session)
+
+    assert await rebuild_buyers(session, county) == 8
+    await session.commit()
+
+    assert await chain_of(session) == kept
+
+
+async def test_two_purchases_of_one_buyer_paid_at_once_are_chained_one_after_the_other(session_maker):
+    async with session_maker() as session:
+        county = (await make_county(session, "chain")).id
+        await session.commit()
+
+    async def pay(at):
+        async with session_maker() as session:
+            scope_to_county(session, county)
+            return await _pay(session, county, "twins@example.cn", at)
+
+    await asyncio.gather(pay(bj(2026, 3, 1, 9)), pay(bj(2026, 3, 2, 9)))
+
+    async with session_maker() as session:
+        scope_to_county(session, county)
+        assert sorted(row[2:] for row in await chain_of(session)) == [
+            (D(2026, 3, 1), None, D(2026, 3, 2)),
+            (D(2026, 3, 2), D(2026, 3, 1), None),
+        ]
+        assert await buyer_counts(session, Period(D(2026, 3, 1), D(2026, 3, 31))) == (1, 1)

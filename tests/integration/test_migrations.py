@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from storefront.db import scope_to_county
+from storefront.metrics.rollups import rebuild_buyers
 from storefront.models import Base
+from storefront.orders.models import OrderStatus
+from tests.integration.test_metrics import bj, chain_of, order, paid
 from tests.support.databases import migrate
+from tests.support.factories import make_county
+
+BEFORE_THE_BUYER_CHAIN = "356de0671979"
 
 
 @pytest.fixture
@@ -37,3 +45,41 @@ async def test_migrations_match_the_models(empty_database_url):
         await engine.dispose()
     assert {"counties", "products", "variants", "alembic_versions"} <= tables
     assert differences == []
+
+
+async def test_an_existing_database_gets_the_buyer_chain_of_its_past_purchases(empty_database_url):
+    await asyncio.to_thread(migrate, empty_database_url, BEFORE_THE_BUYER_CHAIN)
+    engine = create_async_engine(empty_database_url)
+
+    def rice(county, email, **fields):
+        return order(county, email, [(None, "米", "Rice", 1000, 1)], **fields)
+
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            county = (await make_county(session, "raohe")).id
+            sales = [
+                rice(county, "alice@example.cn", paid_at=bj(2026, 1, 1, 23, 30)),
+                rice(county, "ALICE@example.cn", paid_at=bj(2026, 1, 3, 0, 30)),
+                rice(county, "bob@example.cn", paid_at=bj(2026, 1, 2, 9)),
+                rice(county, "alice@example.cn", status=OrderStatus.CANCELLED),
+            ]
+            session.add_all(sales)
+            await session.flush()
+            session.add_all(paid(county, sale, sale.paid_at or bj(2026, 1, 2, 9)) for sale in sales)
+            await session.commit()
+        await asyncio.to_thread(migrate, empty_database_url)
+
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            scope_to_county(session, county)
+            migrated = await chain_of(session)
+            await rebuild_buyers(session, county)
+            rebuilt = await chain_of(session)
+    finally:
+        await engine.dispose()
+    ids = [sale.id for sale in sales]
+    assert migrated == [
+        (ids[0], "alice@example.cn", datetime.date(2026, 1, 1), None, datetime.date(2026, 1, 3)),
+        (ids[1], "alice@example.cn", datetime.date(2026, 1, 3), datetime.date(2026, 1, 1), None),
+        (ids[2], "bob@example.cn", datetime.date(2026, 1, 2), None, None),
+    ]
+    assert rebuilt == migrated

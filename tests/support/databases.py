@@ -21,11 +21,11 @@ TEMPLATE_DB = "storefront_template"
 _counter = itertools.count()
 
 
-def migrate(database_url: str) -> None:
-    """Apply every migration, exactly as ``storefront database upgrade`` does."""
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Apply every migration (up to ``revision``), exactly as ``storefront database upgrade`` does."""
     AlembicCommands(
         sqlalchemy_config=database_config(Settings(database_url=database_url, secret_key="x"))
-    ).upgrade()
+    ).upgrade(revision)
 
 
 def _plain_dsn(server_url: str, database: str) -> str:

@@ -1,0 +1,79 @@
+"""The buyer chain (:class:`~storefront.metrics.models.BuyerOrder`), kept as orders are paid.
+
+Each purchase is linked to the same buyer's previous and next purchase in the county, so the
+period's unique and repeat buyers are counted over an index range
+(:func:`storefront.metrics.definitions.buyer_counts`). A purchase is an order with an
+``order_paid`` fact that is not cancelled or expired; a paid order never becomes either (see
+``storefront.orders.states``) and a refund does not undo the purchase, so a row, once written,
+only has its neighbours' days change. The whole chain is rebuilt by ``storefront metrics rebuild``
+(:func:`storefront.metrics.rollups.rebuild_buyers`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select, tuple_
+
+from storefront.clock import beijing_date
+from storefront.metrics.models import BuyerOrder
+from storefront.orders.models import Order
+
+if TYPE_CHECKING:
+    import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def buyer_key() -> object:
+    """Who a buyer is, in SQL: the order's email in lower case."""
+    return func.lower(Order.email)
+
+
+async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datetime.datetime) -> None:
+    """Put the order, paid at ``paid_at``, in its buyer's chain: between the buyer's purchases paid
+    before and after it (a webhook for an older order may arrive late), relinking both neighbours.
+    In the transaction that wrote its ``order_paid`` fact."""
+    buyer = await db_session.scalar(select(buyer_key()).where(Order.id == order.id))
+    await _lock_buyer(db_session, order.county_id, buyer)
+    position, this = tuple_(BuyerOrder.paid_at, BuyerOrder.order_id), (paid_at, order.id)
+    chain = (
+        select(BuyerOrder)
+        .where(BuyerOrder.county_id == order.county_id, BuyerOrder.buyer == buyer)
+        .execution_options(populate_existing=True)  # as committed before the lock was granted
+    )
+    before = await db_session.scalar(
+        chain.where(position < this).order_by(BuyerOrder.paid_at.desc(), BuyerOrder.order_id.desc()).limit(1)
+    )
+    after = await db_session.scalar(
+        chain.where(position > this).order_by(BuyerOrder.paid_at, BuyerOrder.order_id).limit(1)
+    )
+    day = beijing_date(paid_at)
+    db_session.add(
+        BuyerOrder(
+            county_id=order.county_id,
+            order_id=order.id,
+            buyer=buyer,
+            paid_at=paid_at,
+            paid_day=day,
+            previous_day=before.paid_day if before else None,
+            next_day=after.paid_day if after else None,
+        )
+    )
+    if before:
+        before.next_day = day
+    if after:
+        after.previous_day = day
+    await db_session.flush()
+
+
+async def _lock_buyer(db_session: AsyncSession, county_id: int, buyer: str) -> None:
+    """Hold the buyer's chain until the transaction ends, so two of their orders paid at the same
+    instant are linked one after the other, each seeing the other's row. PostgreSQL: a transaction
+    advisory lock on the buyer (the next statement sees what the holder committed). SQLite runs one
+    writer at a time, and this transaction has already written the order."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"buyer_orders:{county_id}:{buyer}".encode(), digest_size=8).digest()
+    await db_session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))
