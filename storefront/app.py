@@ -50,7 +50,7 @@ from storefront.payments.controllers import stripe_webhook
 from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
 from storefront.sessions import LazySessionConfig
-from storefront.shop import county_shop
+from storefront.shop import SUGGESTIONS_KEY, county_shop, suggest_best_sellers
 from storefront.static_files import FILE_PREFIXES, STATIC_DIR, StaticAssets, files_app
 from storefront.sweeper import run_sweeper
 from storefront.tenancy.controllers import DirectoryController
@@ -113,7 +113,12 @@ def _error_page(request: Request, exc: Exception) -> Response:
         template = request.app.template_engine.get_template(
             "partials/error.html" if partial else "errors/error.html"
         )
-        body = template.render(request=request, status=status, county=request.state.get("county"))
+        body = template.render(
+            request=request,
+            status=status,
+            county=request.state.get("county"),
+            best_sellers=request.state.get(SUGGESTIONS_KEY, []),
+        )
     finally:
         current_language.reset(token)
     return Response(body, status_code=status, media_type=MediaType.HTML)
@@ -216,7 +221,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=_stores(settings),
         exception_handlers={HTTPException: _error_page, Exception: _error_page},
         before_request=refuse_impossible_ids,
-        after_exception=[record_out_of_reach],
+        after_exception=[record_out_of_reach, suggest_best_sellers],
         on_startup=[bind_host_lookup],
         on_shutdown=[close_database_pool],
         lifespan=[run_sweeper, run_event_writer, run_rollups],

@@ -7,12 +7,14 @@ back to Chinese where no English was written.
 
 from __future__ import annotations
 
+import datetime
 import io
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -88,3 +90,9 @@ class Localized:
             if value:
                 return value
         return getattr(self, f"{field}_{DEFAULT_LANGUAGE}")
+
+
+def day_label(day: datetime.date) -> str:
+    """A day as the shopper's language writes it, with its weekday: 12月1日周二, Tue, Dec 1."""
+    moment = datetime.datetime.combine(day, datetime.time())
+    return format_skeleton("MMMEd", moment, locale=_BABEL_LOCALES[current_language.get()])

@@ -17,6 +17,7 @@ from storefront.config import PROJECT_ROOT
 from storefront.i18n import (
     LANGUAGE_COOKIE,
     current_language,
+    day_label,
     gettext,
     negotiate_language,
     ngettext,
@@ -114,6 +115,7 @@ def create_environment(
     env.filters["money"] = format_money
     env.filters["paragraphs"] = paragraphs
     env.filters["beijing_time"] = beijing_time
+    env.filters["day"] = day_label
     env.globals.update(
         shop_url=_shop_url,
         lang_url=_lang_url,

@@ -121,9 +121,11 @@ class ShopController(Controller):
         a finished search is recorded: the form submitted (with or without JavaScript: a plain GET)
         or the page loaded; the live search's prefixes would fill "searches that found nothing"."""
         query = q.strip()
-        context = {"county": county, "query": query, "results": await products.search(query)}
+        results = await products.search(query)
+        best_sellers = [] if results else await products.best_sellers()
+        context = {"county": county, "query": query, "results": results, "best_sellers": best_sellers}
         if query and not request.htmx:
-            record(request, SEARCH, query=query, results=len(context["results"]))
+            record(request, SEARCH, query=query, results=len(results))
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
         return Template(template, context=context)
 

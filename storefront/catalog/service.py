@@ -19,15 +19,18 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import SHOP_ORDER, Category, Producer, Product
 from storefront.money import decimal_string
+from storefront.orders.sales import BEST_SELLING_FIRST
 from storefront.tenancy.models import County
 
 PAGE_SIZE = 12
 SEARCH_LIMIT = 48
+BEST_SELLERS = 4
 _LISTING = (
     joinedload(Product.producer),
     undefer(Product.min_price),
     undefer(Product.total_stock),
     undefer(Product.cover_path),
+    undefer(Product.units_sold),
 )
 
 
@@ -103,7 +106,21 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
                 joinedload(Product.category),
                 selectinload(Product.variants),
                 selectinload(Product.images),
+                undefer(Product.units_sold),
             ],
+        )
+
+    async def best_sellers(self, limit: int = BEST_SELLERS) -> list[Product]:
+        """What to suggest where a shopper found nothing (empty cart, empty search, a page not
+        found): the products in stock that sold the most units, in the shop's order when even."""
+        return list(
+            await self.get_many(
+                Product.is_active.is_(True),
+                Product.total_stock > 0,
+                LimitOffset(limit=limit, offset=0),
+                load=list(_LISTING),
+                order_by=[*BEST_SELLING_FIRST, *SHOP_ORDER],
+            )
         )
 
     async def search(self, query: str) -> list[Product]:

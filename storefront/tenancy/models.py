@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storefront.clock import beijing_date
 from storefront.db import Base
 from storefront.i18n import Localized
 from storefront.money import Fen
+
+_DISPATCH_DELAY = re.compile(r"(\d+)\s*(小时|天|日)")
+"""The delay a Chinese shipping promise names: "付款后 48 小时内发货", "3 天内发货"."""
 
 
 class County(Localized, Base):
@@ -56,3 +63,13 @@ class County(Localized, Base):
         if self.free_shipping_threshold is not None and subtotal >= self.free_shipping_threshold:
             return 0
         return self.shipping_fee
+
+    def ships_by(self, paid_at: datetime.datetime | None) -> datetime.date | None:
+        """The Beijing day an order paid at ``paid_at`` leaves by, from the delay the Chinese
+        shipping promise names (its first "N 小时" or "N 天"); None when unpaid or none is named."""
+        found = _DISPATCH_DELAY.search(self.shipping_promise_zh or "")
+        if paid_at is None or found is None:
+            return None
+        amount, unit = int(found.group(1)), found.group(2)
+        delay = datetime.timedelta(hours=amount) if unit == "小时" else datetime.timedelta(days=amount)
+        return beijing_date(paid_at + delay)
