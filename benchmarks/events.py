@@ -14,12 +14,17 @@ turn, round after round, reporting the median of the rounds:
 wrk sends a browser's User-Agent (HTTP tools are not counted as shoppers). After each recording
 run the script waits for the writer and prints how many page views reached the database against
 the requests wrk counted (none may be lost).
+
+Then, with no server and no load tool sharing the two cores, it drives both apps straight through
+ASGI in turns and prints the process's CPU time per request without and with recording, the
+writer's batches included: the least noisy measure of what recording costs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import statistics
 import subprocess
@@ -96,6 +101,49 @@ CONFIGS = (
 )
 
 
+def _request(cookie: str) -> dict[str, object]:
+    headers = [(b"host", b"127.0.0.1"), (b"user-agent", BROWSER.encode()), (b"accept", b"text/html")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": HOME, "raw_path": HOME.encode(), "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 80), "state": {},
+    }  # fmt: skip
+
+
+async def _receive() -> dict[str, object]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _discard(message: object) -> None:
+    return None
+
+
+async def cpu_per_request(cookie: str, rounds: int = 20, block: int = 1000) -> tuple[float, float]:
+    """Microseconds of this process's CPU a request of the cached county home costs, without and
+    with recording (the writer's batches, flushed after each block, included), the two apps taking
+    turns in blocks of ``block`` requests."""
+    without, recording = app_without_events(), create_app()
+    cpu = {False: 0.0, True: 0.0}
+    async with without.lifespan(), recording.lifespan():
+        for app in (without, recording):
+            for _ in range(300):  # templates compiled, page cached
+                await app(_request(cookie), _receive, _discard)
+        for round_number in range(rounds):
+            for records in (False, True) if round_number % 2 else (True, False):
+                app = recording if records else without
+                started = time.process_time()
+                for _ in range(block):
+                    await app(_request(cookie), _receive, _discard)
+                if records:
+                    await recording.state.events.flush()
+                cpu[records] += time.process_time() - started
+    requests = rounds * block
+    return 1e6 * cpu[False] / requests, 1e6 * cpu[True] / requests
+
+
 def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
     """Both servers up at once (an idle one costs nothing); the three loads take turns, round after
     round, in a rotating order, so a busy moment of the machine falls on each of them alike."""
@@ -121,6 +169,10 @@ def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
                     results[label].append(result)
                     recorded[label][0] += page_views(database_url) - before
                     recorded[label][1] += completed
+        os.environ.update(env)  # the apps below read their settings from it
+        for label, cookie in (("new visitors", ""), ("returning visitor", RETURNING)):
+            print(f"  CPU per request in process, {label} ...", flush=True)
+            args.cpu[label] = asyncio.run(cpu_per_request(cookie))
     rows = []
     for label, _, _ in CONFIGS:
         runs = results[label]
@@ -153,6 +205,11 @@ def print_table(rows: list[tuple[Result, str]], args: argparse.Namespace) -> Non
     base = rows[0][0].requests_per_second
     for result, note in rows:
         print(f"{result.label}: {100 * result.requests_per_second / base:.1f} % of without; {note}")
+    print("\nCPU of the app's process per request, driven through ASGI in turns (no server, no wrk):")
+    for label, (without, recording) in args.cpu.items():
+        extra = recording - without
+        share = 100 * extra / without
+        print(f"  {label}: {without:.1f} µs without, {recording:.1f} with, +{extra:.1f} µs ({share:.1f} %)")
     if args.busy_before is not None and args.busy_before > 0.25:
         print(f"Warning: the machine was {100 * args.busy_before:.0f} % busy before the run.")
 
@@ -165,6 +222,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     args.busy_before = busy_cpu_share()
+    args.cpu = {}
     signal.signal(signal.SIGTERM, _raise_interrupt)  # servers and database stopped on SIGTERM too
     try:
         rows = run(args)
