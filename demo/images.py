@@ -1,20 +1,23 @@
-"""Placeholder pictures for the demo shops, drawn with Pillow.
+"""Pictures for the demo shops, drawn with Pillow: shapes, gradients and shading, never words.
 
-The same arguments always give the same picture: the little randomness there is (where the nuts
-fall, how big the berries are) is seeded from the arguments. Names are written in Chinese when
-fontconfig knows a Chinese font; otherwise the English name is written with Pillow's own font.
-Each function returns the encoded file (JPEG for photos, PNG for logos).
+Each product has a picture of its own (a honey jar, a honeycomb, a bag of rice, a heap of red beans,
+a can of peaches...): a motif of :data:`MOTIFS`, named per product or per category in the county
+files. Each county gets a banner for its home (its hills under its sky, with its specialties in
+front) and a round logo badge holding the first character of its name (the only letter drawn,
+written in Chinese when fontconfig knows a Chinese font). The same arguments always give the same
+picture: the little randomness there is (where the nuts fall, how big the berries are) is seeded
+from the arguments. Each function returns the picture at its real size; the seed stores it as the
+shop stores an upload (:mod:`storefront.media.processing`: every width, JPEG and WebP).
 """
 
 from __future__ import annotations
 
-import io
 import math
 import random
 import shutil
 import subprocess
 from functools import cache, lru_cache, partial
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
@@ -27,17 +30,11 @@ if TYPE_CHECKING:
 PRODUCT_SIZE = (800, 600)
 PRODUCER_SIZE = (400, 400)
 LOGO_SIZE = (512, 512)
+BANNER_SIZE = (1280, 400)
 SCALE = 2  # drawn at twice the size and scaled down, for smooth edges
-JPEG_QUALITY = 80
 
 WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)
-
-
-class Caption(NamedTuple):
-    lines: list[tuple[str, ImageFont.ImageFont, tuple[float, float, float, float]]]
-    height: int
-    gap: int
 
 
 def hex_to_rgb(value: str) -> Color:
@@ -92,44 +89,6 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
-def _caption(name_zh: str, name_en: str) -> list[tuple[str, int]]:
-    """The lines to write under a picture, with their font sizes (before scaling)."""
-    if chinese_font_file() is not None:
-        return [(text, size) for text, size in ((name_zh, 48), (name_en, 22)) if text]
-    return [(name_en, 34)] if name_en else []
-
-
-def _fitting_font(draw: ImageDraw.ImageDraw, text: str, size: int, width: float) -> ImageFont.ImageFont:
-    font = _font(size)
-    while size > 12 and draw.textlength(text, font=font) > width:
-        size = size * 9 // 10
-        font = _font(size)
-    return font
-
-
-def _set_caption(draw: ImageDraw.ImageDraw, width: int, lines: list[tuple[str, int]]) -> Caption:
-    """Fit each line to the width; the caption's height is its band across the picture's bottom."""
-    gap = 12 * SCALE
-    placed = []
-    for text, size in lines:
-        font = _fitting_font(draw, text, size * SCALE, width * 0.9)
-        placed.append((text, font, draw.textbbox((0, 0), text, font=font)))
-    height = sum(bottom - top for _, _, (_, top, _, bottom) in placed) + gap * (len(placed) + 1)
-    return Caption(placed, height if placed else 0, gap)
-
-
-def _draw_caption(draw: ImageDraw.ImageDraw, canvas: tuple[int, int], caption: Caption) -> None:
-    """Write the lines centred on a dark band across the bottom of the picture."""
-    if not caption.lines:
-        return
-    width, height = canvas
-    draw.rectangle((0, height - caption.height, width, height), fill=(0, 0, 0, 110))
-    y = height - caption.height + caption.gap
-    for text, font, (left, top, right, bottom) in caption.lines:
-        draw.text(((width - right - left) / 2, y - top), text, font=font, fill=WHITE)
-        y += bottom - top + caption.gap
-
-
 # Backgrounds ------------------------------------------------------------------------------------
 
 
@@ -147,12 +106,9 @@ def _gradient(size: tuple[int, int], top: Color, bottom: Color, glow: Color) -> 
     return Image.composite(Image.new("RGB", size, glow), image, halo.point(lambda v: v * 9 // 20))
 
 
-def _encode(image: Image.Image, image_format: str) -> bytes:
-    """Scale the drawing down to its real size and encode it."""
-    options = {"quality": JPEG_QUALITY} if image_format == "JPEG" else {}
-    buffer = io.BytesIO()
-    image.reduce(SCALE).save(buffer, image_format, optimize=True, **options)
-    return buffer.getvalue()
+def _finished(image: Image.Image) -> Image.Image:
+    """The drawing scaled down to its real size (smooth edges)."""
+    return image.reduce(SCALE)
 
 
 # Motifs: each draws one object centred on (x, y), about 2 * s across ------------------------------
@@ -168,8 +124,32 @@ def _leaf_outline(x: float, y: float, length: float, width: float, angle: float)
     return left + right
 
 
-def _jar(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
-    honey, edge, label = (232, 160, 32), (150, 90, 20), (255, 248, 232)
+def _trapezoid(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    bottom: tuple[float, float],
+    top: tuple[float, float],
+    fill: Color,
+) -> None:
+    """A shape symmetric about x: ``bottom`` and ``top`` are each edge's (half width, height), in ``s``."""
+    (bottom_half, bottom_y), (top_half, top_y) = bottom, top
+    corners = ((-bottom_half, bottom_y), (bottom_half, bottom_y), (top_half, top_y), (-top_half, top_y))
+    draw.polygon([(x + dx * s, y + dy * s) for dx, dy in corners], fill=fill)
+
+
+def _jar(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    honey: Color = (232, 160, 32),
+) -> None:
+    edge, label = mix(honey, BLACK, 0.4), (255, 248, 232)
     draw.rounded_rectangle(
         (x - 0.62 * s, y - 0.55 * s, x + 0.62 * s, y + s),
         0.22 * s,
@@ -221,8 +201,18 @@ def _leaf(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color
         draw.line(((base_x, base_y), tip), fill=vein, width=round(0.03 * s))
 
 
-def _bowl(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
-    porcelain, blue, rice = (246, 246, 240), (44, 86, 160), (252, 252, 246)
+def _bowl(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    rice: Color = (252, 252, 246),
+    grain: Color = (232, 228, 214),
+) -> None:
+    porcelain, blue = (246, 246, 240), (44, 86, 160)
     rim = y + 0.2 * s
     draw.chord(
         (x - 0.8 * s, rim - 0.7 * s, x + 0.8 * s, rim + 0.7 * s),
@@ -234,7 +224,7 @@ def _bowl(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color
     )
     for _ in range(16):
         gx, gy = x + rng.uniform(-0.55, 0.55) * s, rim - rng.uniform(0.08, 0.45) * s
-        draw.ellipse((gx - 0.05 * s, gy - 0.025 * s, gx + 0.05 * s, gy + 0.025 * s), fill=(232, 228, 214))
+        draw.ellipse((gx - 0.05 * s, gy - 0.025 * s, gx + 0.05 * s, gy + 0.025 * s), fill=grain)
     draw.chord((x - 0.95 * s, rim - 0.8 * s, x + 0.95 * s, rim + 0.8 * s), 0, 180, fill=porcelain)
     draw.arc(
         (x - 0.88 * s, rim - 0.68 * s, x + 0.88 * s, rim + 0.68 * s),
@@ -383,9 +373,16 @@ def _cup(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color,
 
 
 def _bottle(
-    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    oil: Color = (214, 170, 40),
 ) -> None:
-    oil, glass, label = (214, 170, 40), (130, 104, 36), (255, 248, 232)
+    glass, label = mix(oil, BLACK, 0.4), (255, 248, 232)
     draw.rounded_rectangle(
         (x - 0.16 * s, y - 0.8 * s, x + 0.16 * s, y - 0.2 * s),
         0.05 * s,
@@ -468,69 +465,575 @@ def _slab(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color
         )
 
 
+def _honeycomb(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    wax, honey, frame = (246, 196, 72), (214, 132, 20), (150, 104, 52)
+    draw.rounded_rectangle((x - s, y - 0.75 * s, x + s, y + 0.75 * s), 0.06 * s, fill=frame)
+    r = 0.15 * s
+    for row in range(-4, 5):
+        for col in range(-6, 7):
+            cx = x + col * 1.5 * r
+            cy = y + row * 1.732 * r + (0.866 * r if col % 2 else 0)
+            if abs(cx - x) < 0.9 * s and abs(cy - y) < 0.65 * s:
+                filled = rng.random() < 0.7
+                draw.regular_polygon((cx, cy, 0.92 * r), 6, fill=honey if filled else wax, outline=wax)
+    for _ in range(3):
+        dx = x + rng.uniform(-0.7, 0.7) * s
+        draw.ellipse((dx - 0.05 * s, y + 0.72 * s, dx + 0.05 * s, y + 0.9 * s), fill=honey)
+
+
+def _crock(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    clay, shade, cloth = (160, 84, 44), (118, 58, 30), mix(accent, (200, 40, 40), 0.5)
+    draw.ellipse((x - 0.85 * s, y - 0.55 * s, x + 0.85 * s, y + s), fill=clay)
+    draw.chord((x - 0.85 * s, y - 0.55 * s, x + 0.85 * s, y + s), 60, 150, fill=shade)
+    draw.rounded_rectangle((x - 0.45 * s, y - 0.75 * s, x + 0.45 * s, y - 0.45 * s), 0.05 * s, fill=clay)
+    _trapezoid(draw, x, y, s, (0.62, -0.55), (0.4, -1.0), fill=cloth)
+    draw.line(
+        ((x - 0.55 * s, y - 0.6 * s), (x + 0.55 * s, y - 0.6 * s)),
+        fill=(236, 210, 140),
+        width=round(0.05 * s),
+    )
+    draw.ellipse((x - 0.55 * s, y - 0.3 * s, x - 0.35 * s, y + 0.3 * s), fill=(255, 255, 255, 50))
+
+
+def _dipper(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    wood, honey = (176, 124, 70), (236, 160, 30)
+    draw.chord((x - 0.9 * s, y + 0.1 * s, x + 0.9 * s, y + 1.0 * s), 0, 180, fill=(246, 240, 226))
+    draw.ellipse((x - 0.82 * s, y + 0.32 * s, x + 0.82 * s, y + 0.62 * s), fill=honey)
+    draw.line(((x + 0.2 * s, y - 0.15 * s), (x + 0.95 * s, y - 1.0 * s)), fill=wood, width=round(0.09 * s))
+    for i in range(5):
+        cy = y - 0.05 * s - i * 0.09 * s
+        draw.ellipse(
+            (x - 0.22 * s + i * 0.06 * s, cy - 0.12 * s, x + 0.22 * s + i * 0.06 * s, cy + 0.12 * s),
+            fill=mix(wood, honey, 0.5 if i % 2 else 0.1),
+            outline=mix(wood, BLACK, 0.3),
+        )
+    draw.line(((x, y + 0.05 * s), (x, y + 0.45 * s)), fill=honey, width=round(0.06 * s))
+
+
+def _glass_jar(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    syrup, peach, lid = (250, 226, 150), (248, 176, 40), mix(accent, BLACK, 0.3)
+    draw.rounded_rectangle(
+        (x - 0.6 * s, y - 0.7 * s, x + 0.6 * s, y + s),
+        0.16 * s,
+        fill=syrup,
+        outline=(210, 190, 130),
+        width=round(0.03 * s),
+    )
+    draw.rounded_rectangle((x - 0.5 * s, y - 0.98 * s, x + 0.5 * s, y - 0.68 * s), 0.06 * s, fill=lid)
+    for px, py in ((-0.25, -0.35), (0.25, -0.2), (-0.2, 0.25), (0.28, 0.4), (0.0, 0.7)):
+        cx, cy, r = x + px * s, y + py * s, 0.27 * s
+        draw.chord((cx - r, cy - r, cx + r, cy + r), 0, 180, fill=peach)
+        draw.ellipse((cx - 0.35 * r, cy - 0.2 * r, cx + 0.35 * r, cy + 0.3 * r), fill=(232, 120, 30))
+    draw.rounded_rectangle(
+        (x - 0.5 * s, y - 0.6 * s, x - 0.4 * s, y + 0.85 * s), 0.05 * s, fill=(255, 255, 255, 110)
+    )
+
+
+def _jam(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    jam: Color,
+) -> None:
+    cloth, check = (246, 240, 228), mix(accent, (200, 40, 40), 0.6)
+    draw.rounded_rectangle((x - 0.6 * s, y - 0.4 * s, x + 0.6 * s, y + 0.9 * s), 0.12 * s, fill=jam)
+    draw.ellipse((x - 0.5 * s, y - 0.25 * s, x - 0.28 * s, y + 0.6 * s), fill=(255, 255, 255, 70))
+    _trapezoid(draw, x, y, s, (0.8, -0.4), (0.55, -0.8), fill=cloth)
+    for i in range(-3, 4):
+        draw.line(
+            ((x + i * 0.18 * s, y - 0.8 * s), (x + i * 0.22 * s, y - 0.4 * s)),
+            fill=check,
+            width=round(0.05 * s),
+        )
+    draw.line(((x - 0.75 * s, y - 0.45 * s), (x + 0.75 * s, y - 0.45 * s)), fill=check, width=round(0.05 * s))
+    draw.line(
+        ((x + 0.65 * s, y + 0.9 * s), (x + 1.05 * s, y + 0.35 * s)),
+        fill=(200, 200, 206),
+        width=round(0.06 * s),
+    )
+    draw.ellipse((x + 0.55 * s, y + 0.78 * s, x + 0.8 * s, y + 0.98 * s), fill=jam)
+
+
+def _juice(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    juice = (74, 36, 96)
+    _bottle(draw, x - 0.35 * s, y, 0.9 * s, accent, rng, oil=juice)
+    glass = (x + 0.35 * s, y + 0.2 * s, x + 0.95 * s, y + s)
+    draw.rectangle(glass, fill=(236, 236, 244, 120), outline=(200, 200, 214), width=round(0.03 * s))
+    draw.rectangle((x + 0.38 * s, y + 0.42 * s, x + 0.92 * s, y + 0.97 * s), fill=juice)
+    _berries_at(draw, x + 0.5 * s, y + 0.95 * s, 0.12 * s, rng, count=3)
+
+
+def _berries_at(
+    draw: ImageDraw.ImageDraw, x: float, y: float, r: float, rng: random.Random, *, count: int
+) -> None:
+    for i in range(count):
+        bx = x + (i - count / 2) * 1.6 * r
+        draw.ellipse((bx - r, y - r, bx + r, y + r), fill=(58, 72, 140))
+        draw.ellipse((bx - 0.6 * r, y - 0.65 * r, bx - 0.15 * r, y - 0.2 * r), fill=(128, 146, 206))
+
+
+def _kernels(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    dish, kernel = (122, 78, 46), (246, 232, 196)
+    draw.ellipse((x - s, y + 0.1 * s, x + s, y + 0.85 * s), fill=dish)
+    draw.ellipse((x - 0.88 * s, y + 0.15 * s, x + 0.88 * s, y + 0.7 * s), fill=mix(dish, WHITE, 0.2))
+    spots = sorted(
+        ((x + rng.uniform(-0.7, 0.7) * s, y + rng.uniform(-0.35, 0.55) * s) for _ in range(40)),
+        key=lambda p: p[1],
+    )
+    for px, py in spots:
+        tilt = rng.uniform(-0.04, 0.04) * s
+        draw.polygon(
+            ((px + tilt, py - 0.12 * s), (px + 0.06 * s, py + 0.05 * s), (px - 0.06 * s, py + 0.05 * s)),
+            fill=kernel,
+        )
+        draw.ellipse(
+            (px - 0.06 * s, py - 0.01 * s, px + 0.06 * s, py + 0.09 * s), fill=kernel, outline=(214, 190, 140)
+        )
+
+
+def _hazelnuts(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    shell, tip, husk = (150, 92, 42), (208, 168, 110), (140, 170, 80)
+    for angle in (-2.6, -0.5):
+        draw.polygon(_leaf_outline(x, y - 0.2 * s, 0.9 * s, 0.5 * s, angle), fill=husk)
+    spots = sorted(
+        ((x + rng.uniform(-0.6, 0.6) * s, y + rng.uniform(-0.3, 0.6) * s) for _ in range(8)),
+        key=lambda p: p[1],
+    )
+    for px, py in spots:
+        r = rng.uniform(0.2, 0.25) * s
+        draw.ellipse((px - r, py - r, px + r, py + r), fill=shell, outline=mix(shell, BLACK, 0.3))
+        draw.chord((px - r, py - r, px + r, py + r), 200, 340, fill=tip)
+        draw.ellipse((px - 0.6 * r, py - 0.2 * r, px - 0.25 * r, py + 0.3 * r), fill=(255, 255, 255, 60))
+
+
+def _lions_mane(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    body, spine = (240, 232, 210), (214, 200, 168)
+    draw.ellipse((x - 0.8 * s, y - 0.6 * s, x + 0.8 * s, y + 0.8 * s), fill=body)
+    for _ in range(160):
+        px, py = x + rng.uniform(-0.75, 0.75) * s, y + rng.uniform(-0.5, 0.75) * s
+        if ((px - x) / 0.8) ** 2 + ((py - y - 0.1 * s) / 0.7) ** 2 < s * s:
+            draw.line(
+                ((px, py), (px + rng.uniform(-0.02, 0.02) * s, py + 0.14 * s)),
+                fill=spine,
+                width=round(0.02 * s),
+            )
+    draw.ellipse((x - 0.5 * s, y - 0.45 * s, x - 0.1 * s, y - 0.1 * s), fill=(255, 255, 255, 90))
+
+
+def _oyster(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    cap, gill = (186, 150, 92), (236, 216, 170)
+    for dx, dy, k in ((-0.35, 0.25, 0.75), (0.35, 0.2, 0.8), (0.0, -0.2, 1.0)):
+        cx, cy, r = x + dx * s, y + dy * s, k * 0.6 * s
+        draw.pieslice(
+            (cx - r, cy - r, cx + r, cy + r),
+            180,
+            360,
+            fill=cap,
+            outline=mix(cap, BLACK, 0.3),
+            width=round(0.02 * s),
+        )
+        for a in range(190, 360, 15):
+            rad = math.radians(a)
+            draw.line(
+                ((cx, cy), (cx + 0.9 * r * math.cos(rad), cy + 0.9 * r * math.sin(rad))),
+                fill=gill,
+                width=round(0.015 * s),
+            )
+        draw.rounded_rectangle((cx - 0.1 * r, cy, cx + 0.1 * r, cy + 0.5 * r), 0.05 * r, fill=gill)
+
+
+def _fern(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
+    stem = (104, 120, 52)
+    for offset in (-0.5, 0.0, 0.5):
+        base = (x + offset * s, y + s)
+        top = (x + offset * s + rng.uniform(-0.1, 0.1) * s, y - 0.35 * s)
+        draw.line((base, top), fill=stem, width=round(0.07 * s))
+        spiral = [
+            (top[0] + 0.3 * s * (1 - t) * math.cos(6 * t), top[1] - 0.3 * s * (1 - t) * math.sin(6 * t))
+            for t in (i / 30 for i in range(31))
+        ]
+        draw.line(spiral, fill=stem, width=round(0.07 * s), joint="curve")
+
+
+def _heap(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    colour: Color,
+    grain: tuple[float, float],
+    count: int = 140,
+    dot: Color | None = None,
+) -> None:
+    """A mound of grains or beans on a round bamboo tray; ``grain`` is one's (width, height) in ``s``."""
+    draw.ellipse((x - 1.05 * s, y + 0.45 * s, x + 1.05 * s, y + 0.95 * s), fill=(196, 160, 96))
+    draw.ellipse((x - 0.95 * s, y + 0.5 * s, x + 0.95 * s, y + 0.88 * s), fill=(220, 188, 124))
+    w, h = grain[0] * s / 2, grain[1] * s / 2
+    spots = []
+    for _ in range(count):
+        px = rng.uniform(-0.85, 0.85)
+        spots.append((x + px * s, y + 0.7 * s - rng.uniform(0, 1.0 - px * px) * 0.95 * s))
+    for px, py in sorted(spots, key=lambda p: p[1]):
+        shade = mix(colour, BLACK, rng.uniform(0, 0.18))
+        draw.ellipse((px - w, py - h, px + w, py + h), fill=shade)
+        draw.ellipse((px - 0.5 * w, py - 0.7 * h, px, py - 0.1 * h), fill=mix(shade, WHITE, 0.4))
+        if dot is not None:
+            draw.ellipse((px + 0.3 * w, py + 0.2 * h, px + 0.9 * w, py + 0.8 * h), fill=dot)
+
+
+def _sack(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    cloth: Color = (226, 210, 170),
+) -> None:
+    """A cloth bag of rice tied at the top, a green leaf sewn on, rice spilling at its foot."""
+    _trapezoid(draw, x, y, s, (0.75, 1.0), (0.6, -0.5), fill=cloth)
+    _trapezoid(draw, x, y, s, (0.35, -0.5), (0.45, -0.95), fill=mix(cloth, BLACK, 0.1))
+    draw.line(
+        ((x - 0.4 * s, y - 0.52 * s), (x + 0.4 * s, y - 0.52 * s)),
+        fill=mix(accent, (180, 40, 40), 0.6),
+        width=round(0.07 * s),
+    )
+    for i in range(1, 6):
+        draw.line(
+            ((x - 0.7 * s, y - 0.5 * s + i * 0.26 * s), (x + 0.7 * s, y - 0.5 * s + i * 0.26 * s)),
+            fill=mix(cloth, BLACK, 0.06),
+            width=round(0.015 * s),
+        )
+    draw.polygon(_leaf_outline(x - 0.25 * s, y + 0.45 * s, 0.55 * s, 0.28 * s, -0.6), fill=(70, 140, 70))
+    for _ in range(14):
+        gx, gy = x + rng.uniform(-1.0, 1.0) * s, y + s + rng.uniform(-0.05, 0.08) * s
+        draw.ellipse((gx - 0.04 * s, gy - 0.02 * s, gx + 0.04 * s, gy + 0.02 * s), fill=(250, 248, 238))
+
+
+def _duck(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
+    water, body, head = (120, 170, 190), (236, 232, 220), (60, 110, 70)
+    draw.ellipse((x - 1.0 * s, y + 0.55 * s, x + 1.0 * s, y + 1.0 * s), fill=water)
+    _grain(draw, x + 0.55 * s, y - 0.1 * s, 0.55 * s, accent, rng)
+    draw.chord((x - 0.7 * s, y - 0.1 * s, x + 0.3 * s, y + 0.9 * s), 0, 180, fill=body)
+    draw.ellipse((x - 0.7 * s, y + 0.15 * s, x + 0.3 * s, y + 0.55 * s), fill=body)
+    draw.ellipse((x - 0.85 * s, y - 0.3 * s, x - 0.45 * s, y + 0.1 * s), fill=head)
+    draw.polygon(
+        ((x - 0.85 * s, y - 0.12 * s), (x - 1.05 * s, y - 0.05 * s), (x - 0.85 * s, y + 0.0 * s)),
+        fill=(236, 170, 40),
+    )
+    draw.ellipse((x - 0.72 * s, y - 0.18 * s, x - 0.66 * s, y - 0.12 * s), fill=BLACK)
+    draw.arc(
+        (x - 0.45 * s, y + 0.2 * s, x + 0.15 * s, y + 0.6 * s),
+        180,
+        300,
+        fill=(180, 176, 166),
+        width=round(0.03 * s),
+    )
+
+
+def _tin(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random) -> None:
+    green, gold = (48, 110, 66), (214, 176, 76)
+    draw.rectangle((x - 0.5 * s, y - 0.7 * s, x + 0.5 * s, y + 0.9 * s), fill=green)
+    draw.ellipse((x - 0.5 * s, y + 0.78 * s, x + 0.5 * s, y + 1.0 * s), fill=green)
+    draw.rectangle((x - 0.52 * s, y - 0.85 * s, x + 0.52 * s, y - 0.6 * s), fill=gold)
+    draw.ellipse((x - 0.52 * s, y - 0.97 * s, x + 0.52 * s, y - 0.73 * s), fill=mix(gold, WHITE, 0.2))
+    draw.line(((x - 0.5 * s, y + 0.6 * s), (x + 0.5 * s, y + 0.6 * s)), fill=gold, width=round(0.05 * s))
+    _leaf(draw, x, y - 0.2 * s, 0.35 * s, accent, rng)
+    draw.rectangle((x - 0.42 * s, y - 0.55 * s, x - 0.32 * s, y + 0.85 * s), fill=(255, 255, 255, 50))
+
+
+def _teabag(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    paper, tea, tag = (246, 240, 226), (126, 58, 30), mix(accent, (180, 40, 40), 0.6)
+    for dx, lean in ((-0.4, -0.2), (0.35, 0.15)):
+        bx = x + dx * s
+        draw.rounded_rectangle(
+            (bx - 0.35 * s, y - 0.2 * s, bx + 0.35 * s, y + 0.8 * s),
+            0.05 * s,
+            fill=paper,
+            outline=(214, 206, 190),
+        )
+        draw.rounded_rectangle(
+            (bx - 0.25 * s, y + 0.05 * s, bx + 0.25 * s, y + 0.7 * s), 0.04 * s, fill=mix(tea, paper, 0.25)
+        )
+        draw.line(
+            ((bx, y - 0.2 * s), (bx + lean * s, y - 0.75 * s)), fill=(200, 196, 186), width=round(0.015 * s)
+        )
+        draw.rectangle(
+            (bx + lean * s - 0.12 * s, y - 0.95 * s, bx + lean * s + 0.12 * s, y - 0.75 * s), fill=tag
+        )
+
+
+def _noodles(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    colour: Color,
+) -> None:
+    """A bundle of dried noodles, loosely tied, on a bamboo mat."""
+    draw.rounded_rectangle(
+        (x - 1.0 * s, y + 0.55 * s, x + 1.0 * s, y + 0.95 * s), 0.05 * s, fill=(206, 176, 112)
+    )
+    for i in range(34):
+        top = y - 0.75 * s + rng.uniform(-0.05, 0.05) * s
+        start = x + rng.uniform(-0.45, 0.45) * s
+        wave = [
+            (
+                start + 0.06 * s * math.sin(8 * t + i) + (0.25 * (t - 0.5) * s if i % 2 else 0),
+                top + 1.45 * s * t,
+            )
+            for t in (k / 16 for k in range(17))
+        ]
+        draw.line(
+            wave, fill=mix(colour, WHITE if i % 3 else BLACK, 0.15), width=round(0.025 * s), joint="curve"
+        )
+    draw.rounded_rectangle(
+        (x - 0.5 * s, y - 0.05 * s, x + 0.5 * s, y + 0.08 * s), 0.04 * s, fill=mix(accent, (190, 40, 40), 0.6)
+    )
+
+
+def _sausages(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    meat, fat, string = (150, 40, 36), (226, 170, 150), (230, 220, 200)
+    draw.line(((x - s, y - 0.9 * s), (x + s, y - 0.9 * s)), fill=(140, 100, 60), width=round(0.06 * s))
+    for i in range(4):
+        sx = x + (i - 1.5) * 0.48 * s
+        length = rng.uniform(1.2, 1.5) * s
+        draw.line(((sx, y - 0.9 * s), (sx, y - 0.75 * s)), fill=string, width=round(0.02 * s))
+        draw.rounded_rectangle(
+            (sx - 0.17 * s, y - 0.75 * s, sx + 0.17 * s, y - 0.75 * s + length), 0.17 * s, fill=meat
+        )
+        for _ in range(7):
+            fx, fy = sx + rng.uniform(-0.1, 0.1) * s, y - 0.7 * s + rng.uniform(0.05, length / s - 0.1) * s
+            draw.ellipse((fx - 0.03 * s, fy - 0.03 * s, fx + 0.03 * s, fy + 0.03 * s), fill=fat)
+        draw.line(
+            ((sx - 0.1 * s, y - 0.6 * s), (sx - 0.1 * s, y - 0.8 * s + length)),
+            fill=(255, 255, 255, 60),
+            width=round(0.03 * s),
+        )
+
+
+def _slices(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    flesh: Color,
+    rim: Color,
+) -> None:
+    """Crescent slices of fruit scattered on a plate."""
+    draw.ellipse(
+        (x - 1.05 * s, y - 0.35 * s, x + 1.05 * s, y + 0.95 * s),
+        fill=(248, 246, 240),
+        outline=(220, 216, 206),
+        width=round(0.03 * s),
+    )
+    for _ in range(9):
+        cx, cy = x + rng.uniform(-0.65, 0.65) * s, y + rng.uniform(-0.05, 0.6) * s
+        r = rng.uniform(0.2, 0.28) * s
+        start = rng.uniform(0, 360)
+        draw.pieslice((cx - r, cy - r, cx + r, cy + r), start, start + 140, fill=rim)
+        draw.pieslice(
+            (cx - 0.85 * r, cy - 0.85 * r, cx + 0.85 * r, cy + 0.85 * r), start + 5, start + 135, fill=flesh
+        )
+
+
+def _strips(
+    draw: ImageDraw.ImageDraw,
+    x: float,
+    y: float,
+    s: float,
+    accent: Color,
+    rng: random.Random,
+    *,
+    colour: Color,
+) -> None:
+    """Dried strips (bamboo shoots, sweet potato) lying crosswise in a shallow basket."""
+    draw.chord((x - 1.05 * s, y - 0.2 * s, x + 1.05 * s, y + 1.0 * s), 0, 180, fill=(184, 146, 86))
+    for i in range(16):
+        cx = x + rng.uniform(-0.6, 0.6) * s
+        cy = y + rng.uniform(-0.35, 0.4) * s
+        angle = rng.uniform(-0.5, 0.5) + (0.4 if i % 2 else -0.4)
+        dx, dy = math.cos(angle) * 0.45 * s, math.sin(angle) * 0.45 * s
+        draw.line(
+            ((cx - dx, cy - dy), (cx + dx, cy + dy)),
+            fill=mix(colour, BLACK, rng.uniform(0, 0.25)),
+            width=round(0.09 * s),
+        )
+    draw.chord((x - 1.05 * s, y + 0.0 * s, x + 1.05 * s, y + 1.0 * s), 0, 180, fill=(166, 126, 70))
+
+
+def _cubes(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    """Squares of sour jujube cake, glossy brown, in a paper-lined box."""
+    draw.rectangle((x - s, y - 0.4 * s, x + s, y + 0.95 * s), fill=(246, 238, 220))
+    cake = (132, 64, 36)
+    for row in range(3):
+        for col in range(4):
+            cx, cy = x + (col - 1.5) * 0.46 * s, y - 0.1 * s + row * 0.42 * s
+            d = 0.19 * s
+            draw.polygon(
+                ((cx, cy - d), (cx + d, cy), (cx, cy + d), (cx - d, cy)),
+                fill=mix(cake, BLACK, rng.uniform(0, 0.15)),
+            )
+            draw.polygon(
+                ((cx, cy - d), (cx + d, cy), (cx + 0.4 * d, cy - 0.2 * d)), fill=mix(cake, WHITE, 0.25)
+            )
+
+
+def _terraces(
+    draw: ImageDraw.ImageDraw, x: float, y: float, s: float, accent: Color, rng: random.Random
+) -> None:
+    """A high mountain of tea terraces in the mist."""
+    draw.polygon(((x - 1.3 * s, y + s), (x - 0.1 * s, y - 0.9 * s), (x + 1.3 * s, y + s)), fill=(58, 110, 62))
+    for i in range(1, 8):
+        level = y - 0.9 * s + i * 0.27 * s
+        half = (level - (y - 0.9 * s)) / (1.9 * s) * 1.2 * s
+        draw.arc(
+            (x - 0.1 * s - half, level - 0.12 * s, x - 0.1 * s + half, level + 0.12 * s),
+            0,
+            180,
+            fill=(140, 196, 96),
+            width=round(0.05 * s),
+        )
+    for dy in (-0.4, 0.1):
+        draw.rounded_rectangle(
+            (x - 1.2 * s, y + dy * s, x + 0.3 * s, y + (dy + 0.1) * s), 0.05 * s, fill=(255, 255, 255, 120)
+        )
+
+
 MOTIFS: dict[str, Motif] = {
     "jar": _jar,
+    "snow-honey": partial(_jar, honey=(246, 232, 198)),
+    "dark-honey": partial(_jar, honey=(178, 92, 18)),
+    "honeycomb": _honeycomb,
+    "crock": _crock,
+    "dipper": _dipper,
     "nuts": _nuts,
+    "kernels": _kernels,
+    "hazelnuts": _hazelnuts,
     "leaf": _leaf,
+    "terraces": _terraces,
+    "tea-tin": _tin,
+    "teabag": _teabag,
+    "tea-heap": partial(_heap, colour=(86, 112, 56), grain=(0.16, 0.05), count=120),
     "bowl": _bowl,
+    "powder": partial(_bowl, rice=(250, 250, 252), grain=(236, 236, 240)),
+    "sack": _sack,
+    "pouch": partial(_sack, cloth=(214, 176, 120)),
+    "duck": _duck,
     "grain": _grain,
+    "brown-rice": partial(_heap, colour=(176, 128, 80), grain=(0.1, 0.05)),
+    "germ-rice": partial(_heap, colour=(246, 242, 226), grain=(0.1, 0.05), dot=(222, 178, 70)),
+    "millet": partial(_heap, colour=(236, 186, 40), grain=(0.05, 0.05), count=260),
+    "sticky-millet": partial(_heap, colour=(250, 214, 92), grain=(0.07, 0.06), count=200),
+    "soybeans": partial(_heap, colour=(232, 200, 120), grain=(0.14, 0.13), count=90),
+    "red-beans": partial(_heap, colour=(150, 34, 40), grain=(0.12, 0.09), count=110),
     "mushroom": _mushroom,
+    "lions-mane": _lions_mane,
+    "oyster": _oyster,
+    "fern": _fern,
     "fungus": _fungus,
     "berries": _berries,
+    "juice": _juice,
+    "blueberry-jam": partial(_jam, jam=(72, 40, 92)),
+    "peach-jam": partial(_jam, jam=(240, 150, 40)),
     "peach": partial(_fruit, skin=(250, 190, 64), blush=(232, 92, 56)),
     "orange": partial(_fruit, skin=(244, 142, 32), blush=(232, 110, 20)),
+    "peach-can": _glass_jar,
+    "peach-crisps": partial(_slices, flesh=(252, 226, 130), rim=(238, 180, 70)),
+    "dried-peach": partial(_slices, flesh=(228, 138, 40), rim=(180, 90, 30)),
     "cup": _cup,
     "bottle": _bottle,
+    "oil-pale": partial(_bottle, oil=(236, 204, 96)),
     "box": _box,
     "shoot": _shoot,
+    "shoot-strips": partial(_strips, colour=(196, 150, 80)),
+    "potato-strips": partial(_strips, colour=(214, 110, 40)),
     "slab": _slab,
+    "sausages": _sausages,
+    "jujube-cake": _cubes,
+    "dark-noodles": partial(_noodles, colour=(86, 66, 70)),
+    "glass-noodles": partial(_noodles, colour=(200, 190, 196)),
 }
 
 # Where the motifs go in a product's first, second and third picture: (x, y, size) as fractions
-# of the width and of the height left above the caption.
+# of the width and of the height.
 _LAYOUTS = (
-    ((0.5, 0.52, 0.36),),
-    ((0.72, 0.62, 0.2), (0.4, 0.5, 0.32)),
-    tuple((x, y, 0.15) for y in (0.3, 0.72) for x in (0.2, 0.5, 0.8)),
+    ((0.5, 0.5, 0.36),),
+    ((0.72, 0.6, 0.2), (0.4, 0.48, 0.32)),
+    tuple((x, y, 0.15) for y in (0.28, 0.72) for x in (0.2, 0.5, 0.8)),
 )
 
 
 # Pictures ---------------------------------------------------------------------------------------
 
 
-def product_image(name_zh: str, name_en: str, *, motif: str, number: int, primary: str, accent: str) -> bytes:
-    """Picture ``number`` (from 1) of a product: its motif on the county's colours, and its name."""
+def product_image(name_zh: str, *, motif: str, number: int, primary: str, accent: str) -> Image.Image:
+    """Picture ``number`` (from 1) of a product: its motif on the county's colours."""
     rng = random.Random(f"{name_zh}/{motif}/{number}")
     primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
-    canvas = (PRODUCT_SIZE[0] * SCALE, PRODUCT_SIZE[1] * SCALE)
+    width, height = PRODUCT_SIZE[0] * SCALE, PRODUCT_SIZE[1] * SCALE
     top = mix(primary_rgb, WHITE, 0.6) if number % 2 else mix(accent_rgb, WHITE, 0.45)
     image = _background(PRODUCT_SIZE, top, primary_rgb, mix(accent_rgb, WHITE, 0.5))
     draw = ImageDraw.Draw(image, "RGBA")
-    caption = _set_caption(draw, canvas[0], _caption(name_zh, name_en))
-    free_height = canvas[1] - caption.height
     layout = _LAYOUTS[(number - 1) % len(_LAYOUTS)]
     jitter = 0.03 if len(layout) > 2 else 0.0
     for fx, fy, fs in layout:
-        x = (fx + rng.uniform(-jitter, jitter)) * canvas[0]
-        y = (fy + rng.uniform(-jitter, jitter)) * free_height
-        MOTIFS[motif](draw, x, y, fs * free_height, accent_rgb, rng)
-    _draw_caption(draw, canvas, caption)
-    return _encode(image, "JPEG")
+        x = (fx + rng.uniform(-jitter, jitter)) * width
+        y = (fy + rng.uniform(-jitter, jitter)) * height
+        MOTIFS[motif](draw, x, y, fs * height, accent_rgb, rng)
+    return _finished(image)
 
 
 # Work clothes for the producers' portraits: indigo, madder red, leaf green, earth brown, slate.
 _CLOTHES = ((52, 84, 140), (172, 60, 50), (70, 122, 72), (140, 96, 60), (84, 92, 104))
 
 
-def producer_photo(name_zh: str, name_en: str, *, kind: str, primary: str, accent: str) -> bytes:
+def producer_photo(name_zh: str, *, kind: str, primary: str, accent: str) -> Image.Image:
     """A portrait placeholder: one farmer, or a group for a co-operative, in front of the hills."""
     rng = random.Random(f"{name_zh}/{kind}")
     primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
-    width, height = canvas = (PRODUCER_SIZE[0] * SCALE, PRODUCER_SIZE[1] * SCALE)
+    width, height = PRODUCER_SIZE[0] * SCALE, PRODUCER_SIZE[1] * SCALE
     image = _background(PRODUCER_SIZE, mix(accent_rgb, WHITE, 0.55), primary_rgb, mix(accent_rgb, WHITE, 0.7))
     draw = ImageDraw.Draw(image, "RGBA")
-    caption = _set_caption(draw, width, _caption(name_zh, name_en))
-    ground = height - caption.height
+    ground = height
     ridge = [(x * width / 8, ground * rng.uniform(0.42, 0.6)) for x in range(9)]
     draw.polygon([*ridge, (width, height), (0, height)], fill=(*mix(primary_rgb, WHITE, 0.3), 160))
     people = ((0.5, 1.0),) if kind == "farmer" else ((0.24, 0.78), (0.76, 0.78), (0.5, 1.0))
@@ -552,12 +1055,34 @@ def producer_photo(name_zh: str, name_en: str, *, kind: str, primary: str, accen
                 ),
                 fill=(224, 192, 120),
             )
-    _draw_caption(draw, canvas, caption)
-    return _encode(image, "JPEG")
+    return _finished(image)
 
 
-def county_logo(name_zh: str, name_en: str, *, primary: str, accent: str) -> bytes:
-    """A round badge in the county's colours: hills, a sun, and the first character of its name."""
+def county_banner(name_zh: str, *, motifs: tuple[str, ...], primary: str, accent: str) -> Image.Image:
+    """The banner of a county's home: a sun over layered hills in its colours, and its specialties
+    (``motifs``, up to four) standing in front, on the right (the left stays calm for a heading)."""
+    rng = random.Random(f"{name_zh}/banner")
+    primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
+    width, height = BANNER_SIZE[0] * SCALE, BANNER_SIZE[1] * SCALE
+    image = _background(BANNER_SIZE, mix(accent_rgb, WHITE, 0.7), mix(primary_rgb, WHITE, 0.35), WHITE)
+    draw = ImageDraw.Draw(image, "RGBA")
+    draw.ellipse(
+        (0.62 * width, 0.1 * height, 0.72 * width, 0.1 * height + 0.1 * width), fill=(*accent_rgb, 220)
+    )
+    for layer, (low, high) in enumerate(((0.35, 0.55), (0.5, 0.7), (0.65, 0.82))):
+        ridge = [(x * width / 10, height * rng.uniform(low, high)) for x in range(11)]
+        shade = mix(primary_rgb, WHITE, 0.55 - 0.22 * layer)
+        draw.polygon([*ridge, (width, height), (0, height)], fill=shade)
+    shown = motifs[:4]
+    for index, motif in enumerate(shown):
+        x = width * (0.58 + 0.38 * (index + 0.5) / len(shown))
+        MOTIFS[motif](draw, x, 0.62 * height, 0.2 * height, accent_rgb, rng)
+    return _finished(image)
+
+
+def county_logo(name_zh: str, name_en: str, *, primary: str, accent: str) -> Image.Image:
+    """A square badge in the county's colours: hills, a sun, a ring and the first character of its
+    name (no transparency: it is stored as JPEG and WebP like every picture, and is the favicon)."""
     primary_rgb, accent_rgb = hex_to_rgb(primary), hex_to_rgb(accent)
     n = LOGO_SIZE[0] * SCALE
     badge = Image.new("RGB", (n, n), primary_rgb)
@@ -570,7 +1095,4 @@ def county_logo(name_zh: str, name_en: str, *, primary: str, accent: str) -> byt
     left, top, right, bottom = draw.textbbox((0, 0), glyph, font=font)
     draw.text(((n - right - left) / 2, 0.46 * n - (top + bottom) / 2), glyph, font=font, fill=WHITE)
     draw.ellipse((0.035 * n, 0.035 * n, 0.965 * n, 0.965 * n), outline=accent_rgb, width=round(0.035 * n))
-    mask = Image.new("L", (n, n), 0)
-    ImageDraw.Draw(mask).ellipse((0, 0, n - 1, n - 1), fill=255)
-    badge.putalpha(mask)
-    return _encode(badge, "PNG")
+    return _finished(badge)

@@ -10,7 +10,10 @@ a county made any other way never gets invented orders.
 
 from __future__ import annotations
 
+import os
 import tomllib
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,10 +27,13 @@ from storefront.accounts.service import AccountService
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.clock import utcnow
 from storefront.db import all_counties_scope, county_scope
-from storefront.static_files import fingerprinted
+from storefront.media.processing import ProcessedPicture, StoredPicture, renditions, save_picture
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PIL.Image import Image
     from sqlalchemy.ext.asyncio import AsyncSession
 
 # Keys of a product entry that are not Product columns (see demo.content).
@@ -93,40 +99,56 @@ async def seed_demo_admins(session: AsyncSession) -> int:
 
 
 async def _seed_county(session: AsyncSession, content: CountyContent, media_dir: Path) -> County:
-    brand = content.county
-    folder = f"counties/{brand.slug}"
-    colours = {"primary": brand.primary_color, "accent": brand.accent_color}
-
-    logo = images.county_logo(brand.name_zh, brand.name_en, **colours)
-    county = County(**brand.model_dump(), logo_path=_save(media_dir, f"{folder}/logo.png", logo))
+    county = County(**content.county.model_dump())
     session.add(county)
     await session.flush()
+    with _Drawings(media_dir, county.id) as drawings:
+        return await _seed_catalog(session, county, content, drawings)
+
+
+async def _seed_catalog(
+    session: AsyncSession, county: County, content: CountyContent, drawings: _Drawings
+) -> County:
+    brand = content.county
+    colours = {"primary": brand.primary_color, "accent": brand.accent_color}
+    motifs = {category.slug: category.motif for category in content.categories}
+    product_motifs = [product.motif or motifs[product.category] for product in content.products]
+    logo = drawings.draw("logo", images.county_logo, brand.name_zh, brand.name_en, **colours)
+    shelves = tuple(dict.fromkeys(motifs.values()))  # a specialty of each category
+    banner = drawings.draw("banner", images.county_banner, brand.name_zh, motifs=shelves, **colours)
+    photos = {
+        producer.slug: drawings.draw(
+            "producers", images.producer_photo, producer.name_zh, kind=producer.kind, **colours
+        )
+        for producer in content.producers
+    }
+    pictures = [
+        [
+            drawings.draw(
+                "products", images.product_image, product.name_zh, motif=motif, number=number, **colours
+            )
+            for number in range(1, product.images + 1)
+        ]
+        for product, motif in zip(content.products, product_motifs, strict=True)
+    ]
+    county.logo_path, county.banner_path = logo.result().path, banner.result().path
     with county_scope(session, county.id):
-        motifs = {category.slug: category.motif for category in content.categories}
         categories = {
             category.slug: Category(**category.model_dump(exclude={"motif"}), position=position)
             for position, category in enumerate(content.categories)
         }
-        producers = {}
-        for producer in content.producers:
-            photo = images.producer_photo(producer.name_zh, producer.name_en, kind=producer.kind, **colours)
-            path = _save(media_dir, f"{folder}/producers/{producer.slug}.jpg", photo)
-            producers[producer.slug] = Producer(**producer.model_dump(), photo_path=path)
+        producers = {
+            producer.slug: Producer(**producer.model_dump(), photo_path=photos[producer.slug].result().path)
+            for producer in content.producers
+        }
         session.add_all([*categories.values(), *producers.values()])
 
-        for position, product in enumerate(content.products):
-            motif = product.motif or motifs[product.category]
-            pictures = []
-            for number in range(1, product.images + 1):
-                picture = images.product_image(
-                    product.name_zh, product.name_en, motif=motif, number=number, **colours
-                )
-                path = _save(media_dir, f"{folder}/products/{product.slug}-{number}.jpg", picture)
-                pictures.append(ProductImage(path=path, position=number - 1))
+        for position, (product, drawn) in enumerate(zip(content.products, pictures, strict=True)):
             variants = [
                 Variant(**variant.model_dump(), position=index)
                 for index, variant in enumerate(product.variants)
             ]
+            stored = [picture.result() for picture in drawn]
             session.add(
                 Product(
                     **product.model_dump(exclude=_PRODUCT_EXTRAS),
@@ -134,7 +156,12 @@ async def _seed_county(session: AsyncSession, content: CountyContent, media_dir:
                     category=categories[product.category],
                     producer=producers[product.producer],
                     variants=variants,
-                    images=pictures,
+                    images=[
+                        ProductImage(
+                            path=picture.path, width=picture.width, height=picture.height, position=index
+                        )
+                        for index, picture in enumerate(stored)
+                    ],
                 )
             )
         # Flush while still scoped, so every row is stamped with this county.
@@ -142,12 +169,32 @@ async def _seed_county(session: AsyncSession, content: CountyContent, media_dir:
     return county
 
 
-def _save(media_dir: Path, relative_path: str, data: bytes) -> str:
-    """Writes ``data`` under ``relative_path`` with its content's hash in the name (``logo.png`` as
-    ``logo.{hash}.png``): a picture drawn differently gets a new name, so browsers may keep
-    every one for good (``storefront.static_files``)."""
-    relative_path = fingerprinted(relative_path, data)
-    path = media_dir / relative_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return relative_path
+class _Drawings:
+    """The county's pictures, drawn and stored as the shop stores an upload (every width, JPEG and
+    WebP: :func:`storefront.media.processing.save_picture`), on as many threads as there are cores
+    (Pillow lets go of the GIL while it resizes and encodes)."""
+
+    def __init__(self, media_dir: Path, county_id: int) -> None:
+        self.media_dir, self.county_id = media_dir, county_id
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+    def draw(
+        self, kind: str, drawing: Callable[..., Image], /, *args: str, **kwargs: object
+    ) -> Future[StoredPicture]:
+        def store() -> StoredPicture:
+            return save_picture(_rendered(drawing, *args, **kwargs), self.media_dir, self.county_id, kind)
+
+        return self.pool.submit(store)
+
+    def __enter__(self) -> _Drawings:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+@cache
+def _rendered(drawing: Callable[..., Image], /, *args: str, **kwargs: object) -> ProcessedPicture:
+    """A drawing in every width, kept for the process: seeding again (another database in the
+    tests) only writes the files."""
+    return renditions(drawing(*args, **kwargs), quick=True)

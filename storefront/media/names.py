@@ -3,9 +3,9 @@
 An upload is stored as one JPEG and one WebP for each width the shop shows (:data:`WIDTHS`, never
 wider than the upload), named ``uploads/{county_id}/{kind}/{token}-{width}x{height}.jpg`` (and
 ``.webp``), where ``token`` is random and the stored path is the largest JPEG. So a product
-picture, a producer photo and a logo (whose rows hold only the path) each get their ``srcset``
-from the path, and the files to remove when it goes. Paths of any other shape (the demo's seeded
-pictures) are one file, shown as they are.
+picture, a producer photo, a logo and a county's banner (whose rows hold only the path) each get
+their ``srcset`` from the path, and the files to remove when it goes. The demo's drawings are stored
+the same way. Paths of any other shape (pictures seeded before) are one file, shown as they are.
 
 Imports nothing but the standard library: the Jinja helper :func:`picture_set` uses it.
 """
@@ -19,10 +19,10 @@ WIDTHS = (320, 640, 960, 1280)
 """Widths stored: a two-column phone grid at 1x up to the product page's gallery on a 3x phone."""
 MAX_WIDTH = WIDTHS[-1]
 UPLOADS = "uploads"
-KINDS = ("products", "producers", "logo")
+KINDS = ("products", "producers", "logo", "banner")
 
 _GENERATED = re.compile(
-    r"(?P<stem>uploads/[0-9]{1,12}/(?:products|producers|logo)/[0-9a-f]{32})-(?P<width>[0-9]{1,5})x(?P<height>[0-9]{1,5})\.jpg"
+    r"(?P<stem>uploads/[0-9]{1,12}/(?:products|producers|logo|banner)/[0-9a-f]{32})-(?P<width>[0-9]{1,5})x(?P<height>[0-9]{1,5})\.jpg"
 )
 
 
@@ -54,9 +54,11 @@ def folder_for(county_id: int, kind: str) -> str:
 @dataclass(frozen=True)
 class PictureSet:
     """What an ``<img>`` (and its WebP ``<source>``) needs: ``webp_srcset`` is empty for a path that
-    is a single file; ``width``/``height`` None when the path does not say."""
+    is a single file; ``width``/``height`` None when the path does not say. ``smallest`` is the
+    smallest JPEG stored (the file itself for a single file): a logo's is its county's favicon."""
 
     src: str
+    smallest: str = ""
     jpeg_srcset: str = ""
     webp_srcset: str = ""
     width: int | None = None
@@ -79,8 +81,9 @@ def picture_set(path: str | None, media_prefix: str = "/media") -> PictureSet | 
         return None
     parsed = _parse(path)
     if parsed is None:
-        return PictureSet(src=f"{media_prefix}/{path}")
+        return PictureSet(src=f"{media_prefix}/{path}", smallest=f"{media_prefix}/{path}")
     stem, largest = parsed
+    smallest_width, smallest_height = sizes_for(largest)[0]
 
     def srcset(extension: str) -> str:
         sizes = sizes_for(largest)
@@ -88,6 +91,7 @@ def picture_set(path: str | None, media_prefix: str = "/media") -> PictureSet | 
 
     return PictureSet(
         src=f"{media_prefix}/{path}",
+        smallest=f"{media_prefix}/{stem}-{smallest_width}x{smallest_height}.jpg",
         jpeg_srcset=srcset("jpg"),
         webp_srcset=srcset("webp"),
         width=largest[0],

@@ -30,6 +30,8 @@ class County(Localized, Base):
     story_zh: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     logo_path: Mapped[str | None] = mapped_column(String(255), default=None)
+    banner_path: Mapped[str | None] = mapped_column(String(255), default=None)
+    """The wide picture at the top of the county's home (stored like a logo, every width)."""
     primary_color: Mapped[str] = mapped_column(String(7), default="#8a3b12")
     accent_color: Mapped[str] = mapped_column(String(7), default="#f2c14e")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")

@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import selectinload
 
 from demo import seed_demo
+from demo.content import load_counties
 from demo.images import PRODUCT_SIZE, product_image
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.media.names import picture_set, stored_files
 from storefront.tenancy.models import County
 from tests.conftest import BACKENDS
 
@@ -90,6 +92,7 @@ async def test_counties_in_several_provinces_with_their_brand(seeded: Seeded) ->
         assert "\n\n" in county.story_en
         assert _contrast_with_white(county.primary_color) >= 4.5, county.slug
         assert (seeded.media_dir / county.logo_path).is_file()
+        assert (seeded.media_dir / county.banner_path).is_file()
         assert county.free_shipping_threshold > county.shipping_fee > 0
 
 
@@ -144,26 +147,41 @@ async def test_some_english_is_left_for_the_chinese_fallback(seeded: Seeded) -> 
 
 
 @in_module_loop
-async def test_pictures_are_small_and_in_the_right_place(seeded: Seeded) -> None:
+async def test_pictures_are_stored_like_uploads_in_every_width_as_jpeg_and_webp(seeded: Seeded) -> None:
     raohe = next(county for county in await _counties(seeded.session) if county.slug == "raohe")
     products = await _products(seeded.session, raohe)
     honey = next(product for product in products if product.slug == "linden-honey")
+    folder = f"uploads/{raohe.id}"
 
-    assert re.fullmatch(r"counties/raohe/logo\.[0-9a-f]{8}\.png", raohe.logo_path)
-    assert re.fullmatch(r"counties/raohe/products/linden-honey-1\.[0-9a-f]{8}\.jpg", honey.images[0].path)
-    with Image.open(seeded.media_dir / honey.images[0].path) as picture:
-        assert picture.size == PRODUCT_SIZE
-    suffixes = {path.suffix for path in (seeded.media_dir / "counties").rglob("*.*")}
-    assert suffixes == {".jpg", ".png"}
+    assert re.fullmatch(rf"{folder}/logo/[0-9a-f]{{32}}-512x512\.jpg", raohe.logo_path)
+    assert re.fullmatch(rf"{folder}/banner/[0-9a-f]{{32}}-1280x400\.jpg", raohe.banner_path)
+    assert re.fullmatch(rf"{folder}/products/[0-9a-f]{{32}}-800x600\.jpg", honey.images[0].path)
+    assert (honey.images[0].width, honey.images[0].height) == PRODUCT_SIZE
+    shown = picture_set(honey.images[0].path)
+    assert [size.split()[-1] for size in shown.webp_srcset.split(", ")] == ["320w", "640w", "800w"]
+    for path in (raohe.logo_path, raohe.banner_path, honey.images[0].path):
+        files = stored_files(path)
+        assert {file.rsplit(".", 1)[1] for file in files} == {"jpg", "webp"}
+        assert all((seeded.media_dir / file).is_file() for file in files)
+    with Image.open(seeded.media_dir / stored_files(honey.images[0].path)[0]) as smallest:
+        assert smallest.size == (320, 240)
 
 
 def test_pictures_are_deterministic() -> None:
     picture = {"motif": "nuts", "number": 3, "primary": "#1d4e5f", "accent": "#f2a900"}
 
-    first = product_image("红松开口松子", "Roasted Korean pine nuts", **picture)
-    again = product_image("红松开口松子", "Roasted Korean pine nuts", **picture)
+    first = product_image("红松开口松子", **picture)
+    again = product_image("红松开口松子", **picture)
 
-    assert first == again
+    assert first.tobytes() == again.tobytes()
+
+
+def test_each_product_of_a_county_has_a_picture_of_its_own() -> None:
+    for content in load_counties():
+        by_category = {category.slug: category.motif for category in content.categories}
+        motifs = [product.motif or by_category[product.category] for product in content.products]
+
+        assert len(set(motifs)) == len(motifs), content.county.slug
 
 
 def _contrast_with_white(colour: str) -> float:
