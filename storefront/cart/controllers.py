@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_E
 
 from storefront.cart.forms import AddToCartForm, QuantityForm
 from storefront.cart.service import CartError, CartService
+from storefront.catalog.service import ProductService
 from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, SubmittedForm, read_form
 from storefront.metrics.events import ADD_TO_CART, record
@@ -52,9 +53,11 @@ class CartController(Controller):
     ) -> Template:
         status = (HTTP_422_UNPROCESSABLE_ENTITY if request.htmx else HTTP_400_BAD_REQUEST) if error else 200
         template = "partials/cart.html" if request.htmx else "shop/cart.html"
+        view = await cart.view()
+        best_sellers = await ProductService(session=cart.db_session).best_sellers() if view.is_empty else []
         return Template(
             template,
-            context={"county": county, "cart": await cart.view(), "error": error},
+            context={"county": county, "cart": view, "error": error, "best_sellers": best_sellers},
             status_code=status,
         )
 

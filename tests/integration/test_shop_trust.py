@@ -8,7 +8,7 @@ import datetime
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storefront.catalog.models import Product, Variant
 from storefront.clock import BEIJING
@@ -194,3 +194,21 @@ async def test_a_search_that_found_nothing_suggests_best_sellers(client, raohe):
     assert "<html" not in live.text and "1,234 sold" in part(live.text, 'class="best-sellers"')
     found = await client.get("/c/raohe/search?q=椴树&lang=en")
     assert "best-sellers" not in found.text
+
+
+async def test_an_empty_cart_suggests_best_sellers(client, raohe, session_maker):
+    county, products = raohe
+    for language, heading in (("zh", "热销商品"), ("en", "Best sellers")):
+        page = await client.get(f"/c/raohe/cart?lang={language}")
+        best = part(page.text, 'class="best-sellers"')
+        assert heading in best
+        assert best.index(products[2].slug) < best.index(products[1].slug) < best.index(products[0].slug)
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        variant_id = await session.scalar(select(func.min(Variant.id)))
+    shopper = Shopper(client, "raohe")
+    assert (await shopper.add(variant_id, 1)).status_code == 303
+    assert "best-sellers" not in (await client.get("/c/raohe/cart")).text
+    emptied = await shopper.post(f"/cart/items/{variant_id}/delete", {}, **{"HX-Request": "true"})
+    assert "<html" not in emptied.text  # the cart's partial, with the suggestions (the client reads English)
+    assert "Best sellers" in part(emptied.text, 'class="best-sellers"')
