@@ -26,6 +26,7 @@ from storefront.catalog.admin import ProductAdminController
 from storefront.catalog.admin_categories import CategoryAdminController
 from storefront.catalog.admin_csv import CatalogCsvController
 from storefront.catalog.admin_pictures import (
+    BannerController,
     LogoController,
     ProducerPhotoController,
     ProductPicturesController,
@@ -53,6 +54,7 @@ ADMIN_PAGES: list = [
     AdminOrderController,
     BrandController,
     LogoController,
+    BannerController,
     CreatorAdminController,
     # the platform (platform admins only)
     PlatformCountyController,

@@ -1,6 +1,7 @@
 """Admin pictures: a product's pictures (``/admin/products/{id}/pictures``: upload one or several,
 alt text in Chinese and English, order by buttons or by drag, delete), a producer's photo
-(``/admin/producers/{id}/photo``) and the county's logo (``/admin/brand/logo``).
+(``/admin/producers/{id}/photo``) and the county's logo and banner (``/admin/brand/logo``,
+``/admin/brand/banner``).
 
 Uploads are checked and stored by :mod:`storefront.media.processing`; a refused file is named with
 its reason and nothing of the upload is stored (no file, no row). Every form works without
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, NamedTuple, TypeAlias
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -388,40 +389,97 @@ class ProducerPhotoController(Controller):
         return _back(f"/admin/producers/{producer_id}/photo", "saved")
 
 
-class LogoController(Controller):
-    path = "/brand/logo"
+class CountyPicture(NamedTuple):
+    """One of the county's own pictures, replaced by an upload on a page of its own."""
 
-    @get("/", name="admin:logo")
-    async def show(
-        self, admin: CurrentAdmin, done: Annotated[str | None, QueryParameter(max_length=20)] = None
-    ) -> Template:
-        context = {"admin": admin, "error": None, "done": _(DONE["saved"]) if done == "saved" else None}
-        return Template("admin/logo.html", context=context)
+    kind: str
+    title: str
+    hint: str
+    missing: str
+    label: str
+    box: tuple[int, int]
 
-    @post(
-        "/",
-        name="admin:logo-upload",
-        request_max_body_size=MAX_BYTES + 1024 * 1024,
-        dependencies={"pictures": Provide(provide_pictures, sync_to_thread=False)},
+    @property
+    def path(self) -> str:
+        return f"/admin/brand/{self.kind}"
+
+
+LOGO = CountyPicture(
+    "logo",
+    N_("Logo"),
+    N_(
+        "Shown round, on white, beside the county's name; a square picture fits best. "
+        "A transparent background becomes white."
+    ),
+    N_("No logo yet."),
+    N_("New logo"),
+    (128, 128),
+)
+BANNER = CountyPicture(
+    "banner",
+    N_("Banner"),
+    N_(
+        "Shown across the top of the shop's home, about 3 times as wide as it is high "
+        "(1280 × 400 pixels fits best); keep words out of it: the page has its own heading."
+    ),
+    N_("No banner yet."),
+    N_("New banner"),
+    (320, 100),
+)
+
+
+def _county_picture_page(
+    admin: CurrentAdmin, picture: CountyPicture, *, done: str | None = None, error: str | None = None
+) -> Template:
+    context = {"admin": admin, "picture": picture, "error": error, "done": done}
+    status_code = HTTP_400_BAD_REQUEST if error else 200
+    return Template("admin/county_picture.html", context=context, status_code=status_code)
+
+
+def _county_picture_controller(picture: CountyPicture) -> type[Controller]:
+    """The page of one of the county's pictures (``/admin/brand/{kind}``): shown, and replaced."""
+
+    class CountyPictureController(Controller):
+        path = f"/brand/{picture.kind}"
+
+        @get("/", name=f"admin:{picture.kind}")
+        async def show(
+            self, admin: CurrentAdmin, done: Annotated[str | None, QueryParameter(max_length=20)] = None
+        ) -> Template:
+            return _county_picture_page(admin, picture, done=_(DONE["saved"]) if done == "saved" else None)
+
+        @post(
+            "/",
+            name=f"admin:{picture.kind}-upload",
+            request_max_body_size=MAX_BYTES + 1024 * 1024,
+            dependencies={"pictures": Provide(provide_pictures, sync_to_thread=False)},
+        )
+        async def upload(
+            self,
+            request: Request,
+            admin: CurrentAdmin,
+            db_session: DbSession,
+            pictures: PictureAdmin,
+            data: UploadData,
+        ) -> Template | Redirect:
+            try:
+                await save_uploads(
+                    request,
+                    db_session,
+                    _files(data, picture.kind),
+                    lambda stored: pictures.set_county_picture(picture.kind, stored[0]),
+                    county_id=pictures.county_id,
+                    kind=picture.kind,
+                )
+            except UploadRefused as refused:
+                return _county_picture_page(admin, picture, error=refused.message)
+            return _back(picture.path, "saved")
+
+    CountyPictureController.__name__ = CountyPictureController.__qualname__ = (
+        f"{picture.kind.title()}Controller"
     )
-    async def upload(
-        self,
-        request: Request,
-        admin: CurrentAdmin,
-        db_session: DbSession,
-        pictures: PictureAdmin,
-        data: UploadData,
-    ) -> Template | Redirect:
-        try:
-            await save_uploads(
-                request,
-                db_session,
-                _files(data, "logo"),
-                lambda stored: pictures.set_logo(stored[0]),
-                county_id=pictures.county_id,
-                kind="logo",
-            )
-        except UploadRefused as refused:
-            context = {"admin": admin, "error": refused.message, "done": None}
-            return Template("admin/logo.html", context=context, status_code=HTTP_400_BAD_REQUEST)
-        return _back("/admin/brand/logo", "saved")
+    return CountyPictureController
+
+
+LogoController = _county_picture_controller(LOGO)
+BannerController = _county_picture_controller(BANNER)

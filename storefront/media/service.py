@@ -1,5 +1,5 @@
 """What admins do with pictures: a product's pictures (add, alt text, order, delete), a producer's
-photo and the county's logo.
+photo, and the county's logo and banner.
 
 Every query runs in the admin's county-scoped session (:mod:`storefront.admin.guard`), so another
 county's product, picture or producer is not found (:class:`PictureNotFoundError`) and nothing
@@ -129,13 +129,15 @@ class Pictures:
         await bump_content_version(self.db_session, self.county_id)
         return old
 
-    async def set_logo(self, stored: StoredPicture) -> str | None:
-        """The county's new logo; gives back the old one's path, whose files go after the commit."""
-        old = await self.db_session.scalar(select(County.logo_path).where(County.id == self.county_id))
+    async def set_county_picture(self, kind: str, stored: StoredPicture) -> str | None:
+        """The county's new logo or banner (``kind``); gives back the old one's path, whose files go
+        after the commit."""
+        column = {"logo": County.logo_path, "banner": County.banner_path}[kind]
+        old = await self.db_session.scalar(select(column).where(County.id == self.county_id))
         await self.db_session.execute(
             update(County)
             .where(County.id == self.county_id)
-            .values(logo_path=stored.path)
+            .values({column: stored.path})
             .execution_options(synchronize_session="fetch")
         )
         await bump_content_version(self.db_session, self.county_id)

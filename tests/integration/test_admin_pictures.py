@@ -380,6 +380,34 @@ async def test_a_producer_photo_and_the_logo_are_replaced_and_shown_with_srcset(
         assert f'srcset="/media/{logo[: -len("512x512.jpg")]}320x320.webp 320w' in html, page
 
 
+async def test_the_banner_is_uploaded_shown_on_the_home_in_every_width_and_replaced(
+    client, session_maker, shops
+):
+    admin = await signed_in(client)
+    banner_page = "/admin/brand/banner"
+    page = await client.get(f"{banner_page}?lang=en")
+    assert page.status_code == 200 and "No banner yet." in page.text and "1280 × 400" in page.text
+    assert 'href="/admin/brand/banner"' in (await client.get("/admin/brand")).text
+    bad = await upload(admin, f"{banner_page}?lang=en", [("banner.jpg", b"not a photo")], field="banner")
+    assert bad.status_code == 400 and "not a JPEG, PNG or WebP picture" in bad.text
+
+    for name in ("banner.jpg", "banner2.jpg"):
+        response = await upload(admin, banner_page, [(name, jpeg_bytes((1600, 500)))], field="banner")
+        assert response.status_code == 303
+        async with session_maker() as session:
+            scope_to_all_counties(session)
+            banner = await session.scalar(select(County.banner_path).where(County.id == shops.raohe))
+            theirs = await session.scalar(select(County.banner_path).where(County.id == shops.guzhang))
+        assert banner.startswith(f"uploads/{shops.raohe}/banner/") and banner.endswith("-1280x400.jpg")
+        assert theirs is None
+        stem = banner[: -len("1280x400.jpg")]
+        html = (await client.get("/c/raohe/")).text  # on the next request
+        assert f'srcset="/media/{stem}320x100.webp 320w' in html and f"{stem}1280x400.webp 1280w" in html
+    assert not any(
+        name.startswith(f"uploads/{shops.raohe}/banner/") and stem not in name for name in media_files(client)
+    )
+
+
 async def test_another_countys_ids_are_404_and_change_nothing(client, session_maker, shops):
     admin = await signed_in(client)
     await upload(admin, pictures_path(shops.product), [("a.jpg", jpeg_bytes((640, 480)))])
@@ -419,6 +447,7 @@ async def test_a_platform_admin_without_a_county_gets_a_notice_or_404(client, se
     assert page.status_code == 200 and "Please choose a county first." in page.text
     for path, field in (
         ("/admin/brand/logo", "logo"),
+        ("/admin/brand/banner", "banner"),
         (pictures_path(shops.product), "pictures"),
         (f"/admin/producers/{shops.producer}/photo", "photo"),
     ):
