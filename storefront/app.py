@@ -27,6 +27,7 @@ from litestar.template.config import TemplateConfig
 from storefront import models as _all_models  # noqa: F401  (the whole schema is known before any query)
 from storefront.admin.guard import record_out_of_reach
 from storefront.admin.router import admin_router
+from storefront.cart.service import MAX_LINE_QUANTITY
 from storefront.cli import StorefrontCLIPlugin
 from storefront.compression import compression_config
 from storefront.config import PROJECT_ROOT, Settings, get_settings
@@ -185,6 +186,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     templates.globals.update(ORDER_TEMPLATE_GLOBALS)
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
+    templates.globals["payment_methods"] = settings.stripe_payment_methods
+    templates.globals["max_line_quantity"] = MAX_LINE_QUANTITY
 
     def bind_host_lookup(app: Litestar) -> None:
         county_hosts.session_maker = db_config.create_session_maker()

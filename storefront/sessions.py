@@ -12,6 +12,7 @@ token in use when it was created, and keeps it (:class:`storefront.security.Csrf
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -51,6 +52,15 @@ class LazySessionBackend(ServerSideSessionBackend):
 
 class LazySessionConfig(ServerSideSessionConfig):
     _backend_class = LazySessionBackend
+
+
+def start_session(connection: ASGIConnection) -> str:
+    """Give a visitor without a session one now (a shopper who buys at once, with nothing kept yet):
+    its id is made here, and the session is stored with the response once it holds something."""
+    session_id = connection.get_session_id()
+    if not session_id:
+        session_id = connection._connection_state.session_id = secrets.token_hex(32)
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def visitor_key(connection: ASGIConnection) -> str | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias, TypeVar
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from litestar.plugins.htmx import HTMXRequest
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 
@@ -26,7 +27,7 @@ Cart: TypeAlias = NamedDependency[CartService]
 Form = TypeVar("Form", bound=FormModel)
 
 
-async def _refusal(form: SubmittedForm[Form], change: Callable[[Form], Awaitable[None]]) -> str | None:
+async def _refusal(form: SubmittedForm[Form], change: Callable[[Form], Awaitable[object]]) -> str | None:
     """Make the change the form asks for; the message refusing it (the form's, else the cart's), if any."""
     if form.data is None:
         return form.error
@@ -44,6 +45,30 @@ async def provide_cart(request: Request, db_session: DbSession, county: CurrentC
     return cart
 
 
+async def cart_page(
+    request: HTMXRequest, county: CurrentCounty, cart: CartService, error: str | None = None
+) -> Template:
+    """The cart (whole page, or the partial for HTMX), with the message refusing a change if any."""
+    status = (HTTP_422_UNPROCESSABLE_ENTITY if request.htmx else HTTP_400_BAD_REQUEST) if error else 200
+    template = "partials/cart.html" if request.htmx else "shop/cart.html"
+    view = await cart.view()
+    best_sellers = await ProductService(session=cart.db_session).best_sellers() if view.is_empty else []
+    return Template(
+        template,
+        context={"county": county, "cart": view, "error": error, "best_sellers": best_sellers},
+        status_code=status,
+    )
+
+
+def _message(county: CurrentCounty, error: str) -> Template:
+    """A refused "Add to cart" or "Buy now" from the product page, said where the shopper tapped."""
+    return Template(
+        "partials/cart_message.html",
+        context={"county": county, "error": error},
+        status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+    )
+
+
 class CartController(Controller):
     path = "/cart"
     dependencies = {"cart": Provide(provide_cart)}
@@ -51,15 +76,7 @@ class CartController(Controller):
     async def _cart_page(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, error: str | None = None
     ) -> Template:
-        status = (HTTP_422_UNPROCESSABLE_ENTITY if request.htmx else HTTP_400_BAD_REQUEST) if error else 200
-        template = "partials/cart.html" if request.htmx else "shop/cart.html"
-        view = await cart.view()
-        best_sellers = await ProductService(session=cart.db_session).best_sellers() if view.is_empty else []
-        return Template(
-            template,
-            context={"county": county, "cart": view, "error": error, "best_sellers": best_sellers},
-            status_code=status,
-        )
+        return await cart_page(request, county, cart, error)
 
     @get("/", name="cart:show")
     async def show(self, request: HTMXRequest, county: CurrentCounty, cart: Cart) -> Template:
@@ -78,11 +95,7 @@ class CartController(Controller):
         form = read_form(AddToCartForm, data)
         if error := await _refusal(form, lambda added: cart.add(added.variant_id, added.quantity)):
             if request.htmx:
-                return Template(
-                    "partials/cart_message.html",
-                    context={"county": county, "error": error},
-                    status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-                )
+                return _message(county, error)
             return await self._cart_page(request, county, cart, error=error)
         record(request, ADD_TO_CART)
         if request.htmx:
@@ -91,6 +104,27 @@ class CartController(Controller):
                 "partials/cart_message.html", context={"county": county, "added": True, "count": count}
             )
         return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
+
+    @post("/buy-now", name="cart:buy-now")
+    async def buy_now(
+        self, request: HTMXRequest, county: CurrentCounty, cart: Cart, data: FormData
+    ) -> Template | Redirect | ClientRedirect:
+        """ "Buy now": checkout of this one line on its own; what the cart already holds is neither
+        added to the order nor changed (the line is checked here so a refusal shows on the product)."""
+        form = read_form(AddToCartForm, data)
+        if error := await _refusal(form, lambda line: cart.bought_now(line.variant_id, line.quantity)):
+            if request.htmx:
+                return _message(county, error)
+            return await self._cart_page(request, county, cart, error=error)
+        assert form.data is not None
+        checkout = (
+            shop_path(request, county.slug, "/checkout")
+            + "?"
+            + urlencode({"variant_id": form.data.variant_id, "quantity": form.data.quantity})
+        )
+        if request.htmx:
+            return ClientRedirect(redirect_to=checkout)
+        return Redirect(checkout, status_code=303)
 
     @post("/items/{variant_id:int}", name="cart:update")
     async def update(

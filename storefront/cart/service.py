@@ -91,11 +91,13 @@ class CartService:
     def _check_stock(self, variant: Variant, quantity: int) -> None:
         if variant.stock == 0:
             raise CartError(_("Sorry, this item is sold out."))
-        if quantity > min(variant.stock, MAX_LINE_QUANTITY):
+        if quantity > MAX_LINE_QUANTITY and variant.stock > MAX_LINE_QUANTITY:
             raise CartError(
-                _("Only %(count)s available; please choose fewer.")
-                % {"count": min(variant.stock, MAX_LINE_QUANTITY)}
+                _("At most %(count)s of one item per order; please choose fewer.")
+                % {"count": MAX_LINE_QUANTITY}
             )
+        if quantity > variant.stock:
+            raise CartError(_("Only %(count)s available; please choose fewer.") % {"count": variant.stock})
 
     async def add(self, variant_id: int, quantity: int) -> None:
         variant = await self._sellable_variant(variant_id)
@@ -155,13 +157,20 @@ class CartService:
 
     async def view(self) -> CartView:
         """The cart priced from the database; lines whose product went away are left out."""
-        quantities = self.quantities()
+        return await self._priced(self.quantities())
+
+    async def bought_now(self, variant_id: int, quantity: int) -> CartView:
+        """One line bought on its own ("Buy now"), checked like adding it; the cart is left as it is."""
+        self._check_stock(await self._sellable_variant(variant_id), quantity)
+        return await self._priced({variant_id: quantity})
+
+    async def _priced(self, quantities: dict[int, int]) -> CartView:
         lines: list[CartLine] = []
         if quantities:
             rows = await self.db_session.scalars(
                 select(Variant)
                 .where(Variant.id.in_(quantities))
-                .options(joinedload(Variant.product))
+                .options(joinedload(Variant.product).undefer(Product.cover_path))
                 .order_by(Variant.id)
             )
             lines = [

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, TypeAlias
+from collections.abc import Mapping
+from functools import partial
+from typing import Annotated, Any, TypeAlias
 
 import stripe
 from litestar import Controller, Request, get, post
@@ -14,8 +16,9 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_503_SERVICE_UNAVAILABLE
 
-from storefront.cart.controllers import Cart, provide_cart
-from storefront.cart.service import CartView
+from storefront.cart.controllers import Cart, cart_page, provide_cart
+from storefront.cart.forms import AddToCartForm
+from storefront.cart.service import CartError, CartService, CartView
 from storefront.checkout import divisions
 from storefront.checkout.cancel import cancel_checkout
 from storefront.checkout.forms import CancelCheckoutForm, CheckoutForm
@@ -32,7 +35,7 @@ from storefront.orders.states import UNPAID_ENDS
 from storefront.orders.visits import is_my_order, remember_order
 from storefront.origins import origin
 from storefront.payments.gateway import Gateway, provide_gateway
-from storefront.sessions import visitor_key
+from storefront.sessions import start_session, visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import shop_path
 
@@ -44,6 +47,25 @@ OrderNumber: TypeAlias = Annotated[str, QueryParameter(name="order", max_length=
 
 async def provide_checkout(db_session: DbSession, county: CurrentCounty, gateway: Gateway) -> CheckoutService:
     return CheckoutService(db_session, county, gateway)
+
+
+def _bought_now(fields: Mapping[str, Any]) -> AddToCartForm | None:
+    """The line of a "Buy now" (its variant and quantity, in the query or the form), if this is one."""
+    if not fields.get("variant_id"):
+        return None
+    form = read_form(
+        AddToCartForm, {"variant_id": fields.get("variant_id"), "quantity": fields.get("quantity")}
+    )
+    if form.data is None:
+        raise CartError(form.error)
+    return form.data
+
+
+async def _checked_out(cart: CartService, bought_now: AddToCartForm | None) -> CartView:
+    """What this checkout buys: the line bought now on its own, else the cart."""
+    if bought_now is None:
+        return await cart.view()
+    return await cart.bought_now(bought_now.variant_id, bought_now.quantity)
 
 
 class CheckoutController(Controller):
@@ -61,30 +83,38 @@ class CheckoutController(Controller):
         cart_view: CartView,
         form: SubmittedForm[CheckoutForm],
         *,
+        bought_now: AddToCartForm | None = None,
         error: str | None = None,
         status: int = 200,
     ) -> Template:
         values = form.values
+        city = values.get("city") or divisions.only_city(values.get("province"))
         return Template(
             "shop/checkout.html",
             context={
                 "county": county,
                 "cart": cart_view,
+                "bought_now": bought_now,
                 "form": form,
                 "error": error,
                 "provinces": divisions.provinces(),
                 "cities": divisions.children(values.get("province")),
-                "districts": divisions.children(values.get("city")),
+                "city": city,
+                "districts": divisions.children(city),
             },
             status_code=status,
         )
 
     @get("/", name="checkout:form")
-    async def form(self, request: Request, county: CurrentCounty, cart: Cart) -> Template | Redirect:
-        cart_view = await cart.view()
+    async def form(self, request: HTMXRequest, county: CurrentCounty, cart: Cart) -> Template | Redirect:
+        bought_now = _bought_now(request.query_params)
+        try:
+            cart_view = await _checked_out(cart, bought_now)
+        except CartError as refused:
+            return await cart_page(request, county, cart, str(refused))
         if cart_view.is_empty:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
-        return self._form_page(county, cart_view, SubmittedForm())
+        return self._form_page(county, cart_view, SubmittedForm(), bought_now=bought_now)
 
     @get("/divisions", name="checkout:divisions")
     async def division_options(
@@ -94,23 +124,40 @@ class CheckoutController(Controller):
         province: FromQuery[str] = "",
         city: FromQuery[str] = "",
     ) -> Template:
-        """The city or district choices for the one chosen above it (HTMX)."""
-        options = divisions.children(city if level == "district" else province)
-        return Template("partials/division_options.html", context={"county": county, "options": options})
+        """The city or district choices for the one chosen above it (HTMX); a municipality's one city
+        comes chosen, with its districts."""
+        if level == "district":
+            options = divisions.children(city)
+            return Template("partials/division_options.html", context={"county": county, "options": options})
+        only = divisions.only_city(province)
+        return Template(
+            "partials/division_options.html",
+            context={
+                "county": county,
+                "options": divisions.children(province),
+                "selected": only,
+                "districts": divisions.children(only) if only else None,
+            },
+        )
 
     @post("/", name="checkout:start")
     async def start(
-        self, request: Request, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
+        self, request: HTMXRequest, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
     ) -> Template | Redirect:
-        cart_view = await cart.view()
-        visitor = visitor_key(request)
+        bought_now = _bought_now(data)
+        try:
+            cart_view = await _checked_out(cart, bought_now)
+        except CartError as refused:
+            return await cart_page(request, county, cart, str(refused))
+        visitor = start_session(request) if bought_now else visitor_key(request)
         if cart_view.is_empty or visitor is None:
             return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
         form = read_form(CheckoutForm, data)
+        page = partial(self._form_page, county, bought_now=bought_now)
         if data.get("refresh"):  # browsers without JavaScript: fill the linked choices, judge nothing yet
-            return self._form_page(county, cart_view, form.without_errors())
+            return page(cart_view, form.without_errors())
         if form.data is None:
-            return self._form_page(county, cart_view, form, status=HTTP_400_BAD_REQUEST)
+            return page(cart_view, form, status=HTTP_400_BAD_REQUEST)
         try:
             order = await checkout.start(
                 cart_view,
@@ -124,14 +171,13 @@ class CheckoutController(Controller):
             )
         except OutOfStockError:
             message = _("Some items in your cart have just sold out or run low. Please check the quantities.")
-            return self._form_page(county, await cart.view(), form, error=message, status=HTTP_409_CONFLICT)
+            now_held = cart_view if bought_now else await cart.view()
+            return page(now_held, form, error=message, status=HTTP_409_CONFLICT)
         except PaymentUnavailableError:
             message = _(
                 "The payment service is not answering. Nothing was charged; please try again in a moment."
             )
-            return self._form_page(
-                county, cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE
-            )
+            return page(cart_view, form, error=message, status=HTTP_503_SERVICE_UNAVAILABLE)
         remember_order(request, order.number)
         record(request, CHECKOUT_STARTED, order_id=order.id)
         return Redirect(order.stripe_checkout_url, status_code=303)

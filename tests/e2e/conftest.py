@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -86,29 +87,36 @@ def site(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator
             "SMTP_URL": mailbox.url,
             "PUBLIC_URL": url,
         }
-        # Set up exactly as `make run` does, in processes of their own.
-        for command in (["database", "upgrade", "--no-prompt"], ["seed-demo"]):
-            subprocess.run(
-                [sys.executable, "-m", "storefront.cli", *command],
-                cwd=PROJECT_ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "storefront.cli", "run", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            _wait_until_up(f"{url}/health", server)
+        with demo_shop(env, port) as url:
             yield Site(
                 url=url, port=port, sandbox_url=sandbox_url, database_url=database_url, mailbox=mailbox
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+
+
+@contextmanager
+def demo_shop(env: dict[str, str], port: int) -> Iterator[str]:
+    """The demo shop served on ``port``, set up exactly as `make run` does, in processes of their own."""
+    for command in (["database", "upgrade", "--no-prompt"], ["seed-demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "storefront.cli", *command],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storefront.cli", "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{url}/health", server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _wait_until_up(health_url: str, server: subprocess.Popen) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 
@@ -35,11 +36,11 @@ def check_out(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Recipient").fill("Wang Xiaoming")
     page.get_by_label("Mobile").fill("13800138000")
-    page.get_by_label("Province").select_option(label="黑龙江省")
+    page.get_by_label("Province").select_option(label="黑龙江省 Heilongjiang")
     expect(page.get_by_label("City").locator("option", has_text="哈尔滨市")).to_have_count(1)
-    page.get_by_label("City").select_option(label="哈尔滨市")
+    page.get_by_label("City").select_option(label="哈尔滨市 Haerbin")
     expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(1)
-    page.get_by_label("District").select_option(label="道里区")
+    page.get_by_label("District").select_option(label="道里区 Daoli District")
     page.get_by_label("Address").fill("1 Zhongyang Street")
-    page.get_by_role("button", name="Pay with Stripe").click()
+    page.get_by_role("button", name=re.compile(r"^Pay ¥")).click()
     expect(page.get_by_role("button", name="Pay")).to_be_visible()

@@ -22,7 +22,7 @@ def test_a_shopper_finds_raohe_honey_and_its_producer_then_reads_in_english(page
     results.filter(has_text="椴树蜂蜜").first.get_by_role("link").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("东北黑蜂椴树蜂蜜")
-    expect(page.get_by_text("¥58.00")).to_be_visible()
+    expect(page.locator(".title-price")).to_have_text("¥58.00")  # beside the title
     page.locator(".producer-card").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/c/raohe/producers/"))
     producer_name = page.get_by_role("heading", level=1).inner_text()

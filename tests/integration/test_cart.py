@@ -149,3 +149,27 @@ async def test_a_variant_id_that_is_not_one_is_refused(client, shop, variant_id)
     refused = await Shopper(client, "raohe").add(variant_id, 1)
     assert refused.status_code == 400
     assert line_count((await client.get("/c/raohe/cart")).text) == 0
+
+
+async def test_quantities_out_of_range_answer_with_a_message_in_the_shoppers_language(
+    client, shop, session_maker
+):
+    raohe, variants = shop
+    jar = variants["raohe"][0]
+    shopper = Shopper(client, "raohe")
+    htmx = {"HX-Request": "true"}
+    too_many = await shopper.add(jar.id, 21, **htmx)
+    assert too_many.status_code == 422 and "仅剩 20 件" in too_many.text
+    none = await shopper.add(jar.id, 0, **htmx)
+    assert none.status_code == 422 and "至少为 1" in none.text
+    async with session_maker() as session:
+        scope_to_county(session, raohe.id)
+        (await session.get(Variant, jar.id)).stock = 500
+        await session.commit()
+    await shopper.add(jar.id, 1)
+    past_the_limit = await shopper.post(f"/cart/items/{jar.id}", {"quantity": "100"}, **htmx)
+    assert past_the_limit.status_code == 422 and "每单最多 99 件" in past_the_limit.text
+    assert 'id="cart"' in past_the_limit.text and 'value="1"' in past_the_limit.text  # unchanged
+    await client.get("/c/raohe/cart?lang=en")
+    in_english = await shopper.add(jar.id, 120, **htmx)
+    assert "At most 99 of one item per order" in in_english.text

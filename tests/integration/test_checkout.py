@@ -548,3 +548,85 @@ async def test_without_javascript_the_linked_choices_are_filled_by_a_refresh(cli
     assert '<option value="4331">湘西土家族苗族自治州</option>' in refreshed.text
     assert 'value="x@example.cn"' in refreshed.text
     assert "field-error" not in refreshed.text
+
+
+async def test_buy_now_without_javascript_pays_for_that_item_alone_and_leaves_the_cart(
+    settings, client, raohe, session_maker, stripe_sandbox, stripe_events
+):
+    county, variants = raohe
+    jar, small = variants[0], variants[1]
+    shopper = Shopper(client, "raohe")
+    await shopper.add(small.id, 2)  # already in the cart, not part of "Buy now"
+    bought = await shopper.post("/cart/buy-now", {"variant_id": jar.id, "quantity": "3"})
+    assert bought.status_code == 303
+    checkout_url = bought.headers["location"]
+    assert checkout_url == f"/c/raohe/checkout?variant_id={jar.id}&quantity=3"
+    page = await client.get(checkout_url)
+    assert page.status_code == 200
+    assert f'name="variant_id" value="{jar.id}"' in page.text and "本次只购买这件商品" in page.text
+    assert "¥204.00" in page.text and "¥214.00" in page.text  # 3 x ¥68.00, plus ¥10.00 shipping
+    assert "¥77.60" not in page.text  # the cart's own line is not in this order
+
+    redirect = await shopper.checkout(unique_email(), variant_id=jar.id, quantity=3)
+    session_id = session_id_of(redirect)
+    checkout = await PaymentGateway(settings).retrieve_checkout_session(session_id)
+    assert checkout.amount_total == 3 * 6800 + 1000
+    assert await stock_of(session_maker, county.id, jar.id) == 17
+    assert await stock_of(session_maker, county.id, small.id) == 20
+    await pay_and_deliver(client, stripe_sandbox, stripe_events, session_id)
+    cart = (await client.get("/c/raohe/cart")).text
+    assert cart.count('class="cart-line"') == 1 and 'value="2"' in cart  # the cart is as it was
+
+
+async def test_buy_now_of_a_sold_out_size_or_too_many_says_why_and_starts_nothing(
+    client, raohe, session_maker
+):
+    county, variants = raohe
+    shopper = Shopper(client, "raohe")
+    too_many = await shopper.post("/cart/buy-now", {"variant_id": variants[0].id, "quantity": "21"})
+    assert too_many.status_code == 400 and "仅剩 20 件" in too_many.text
+    htmx = await shopper.post(
+        "/cart/buy-now", {"variant_id": variants[0].id, "quantity": "0"}, **{"HX-Request": "true"}
+    )
+    assert htmx.status_code == 422 and "至少为 1" in htmx.text and "<html" not in htmx.text
+    asked = await shopper.post(
+        "/cart/buy-now", {"variant_id": variants[0].id, "quantity": "2"}, **{"HX-Request": "true"}
+    )
+    assert asked.headers["HX-Redirect"] == f"/c/raohe/checkout?variant_id={variants[0].id}&quantity=2"
+    typed = await client.get(f"/c/raohe/checkout?variant_id={variants[0].id}&quantity=500")
+    assert typed.status_code == 400 and "仅剩 20 件" in typed.text
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+async def test_a_municipality_comes_with_its_one_city_chosen_and_its_districts(client, raohe):
+    beijing = await client.get("/c/raohe/checkout/divisions", params={"level": "city", "province": "11"})
+    assert '<option value="1101" selected>北京市</option>' in beijing.text
+    assert "市辖区" not in beijing.text
+    assert 'id="district" hx-swap-oob="innerHTML"' in beijing.text and "东城区" in beijing.text
+    chongqing = await client.get("/c/raohe/checkout/divisions", params={"level": "district", "city": "5001"})
+    assert "渝中区" in chongqing.text and "城口县" in chongqing.text  # districts and counties together
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    refreshed = await shopper.post("/checkout", {"province": "50", "refresh": "1"})  # without JavaScript
+    assert '<option value="5001" selected>重庆市</option>' in refreshed.text and "城口县" in refreshed.text
+
+
+async def test_english_pages_name_divisions_in_pinyin_beside_the_chinese(client, raohe):
+    await client.get("/c/raohe/cart?lang=en")
+    cities = await client.get("/c/raohe/checkout/divisions", params={"level": "city", "province": "23"})
+    assert '<option value="2301">哈尔滨市 Haerbin</option>' in cities.text
+    districts = await client.get("/c/raohe/checkout/divisions", params={"level": "district", "city": "2301"})
+    assert "道里区 Daoli District" in districts.text
+
+
+async def test_a_new_visitor_who_buys_now_with_an_empty_cart_reaches_the_payment_page(client, raohe):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    bought = await shopper.post("/cart/buy-now", {"variant_id": variants[0].id, "quantity": "1"})
+    assert bought.status_code == 303 and "session" not in client.cookies  # nothing kept yet
+    redirect = await shopper.checkout(unique_email(), variant_id=variants[0].id, quantity=1)
+    session_id_of(redirect)  # on to Stripe's page
+    assert "session" in client.cookies
