@@ -42,5 +42,5 @@ def check_out(page: Page, email: str) -> None:
     expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(1)
     page.get_by_label("District").select_option(label="道里区 Daoli District")
     page.get_by_label("Address").fill("1 Zhongyang Street")
-    page.get_by_role("button", name=re.compile(r"^Pay ¥")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay with Stripe")).click()
     expect(page.get_by_role("button", name="Pay")).to_be_visible()

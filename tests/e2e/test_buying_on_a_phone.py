@@ -71,7 +71,7 @@ def test_sizes_open_in_a_sheet_and_the_quantity_steps_with_44_px_buttons(page: P
 
 @pytest.mark.parametrize(
     ("language", "pay", "first_error"),
-    [("zh", "实付 {total} · 去支付", "#recipient"), ("en", "Pay {total}", "#recipient")],
+    [("zh", "实付 {total} · 去支付", "#recipient"), ("en", "Pay with Stripe · {total}", "#recipient")],
 )
 def test_the_pay_button_shows_the_total_and_an_empty_submit_focuses_the_first_error(
     page: Page, site, language, pay, first_error
