@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 from litestar.middleware import ASGIMiddleware
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from storefront.clock import utcnow
+from storefront.clock import beijing_date, utcnow
 from storefront.metrics.buyers import add_buyer_order
-from storefront.metrics.models import Creator, Event
+from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.recorder import PendingEvent
 from storefront.metrics.referrals import clicked_code, referral_in
 from storefront.origins import HOST_COUNTY_KEY
@@ -252,6 +252,7 @@ async def add_order_paid(db_session: AsyncSession, order: Order, paid_at: dateti
     )
     await db_session.flush()
     await add_buyer_order(db_session, order, paid_at)
+    await _reopen_closed_day(db_session, order.county_id, paid_at)
 
 
 async def add_order_refunded(
@@ -281,3 +282,15 @@ async def add_order_refunded(
         )
     )
     await db_session.flush()
+    await _reopen_closed_day(db_session, order.county_id, refunded_at)
+
+
+async def _reopen_closed_day(db_session: AsyncSession, county_id: int, at: datetime.datetime) -> None:
+    """A money fact of a day before today (a webhook Stripe retried for days, a payment the sweeper
+    found late) drops that day's roll-ups in the same transaction: the dashboard reads the day's raw
+    rows until the roll-up job builds it again (it rebuilds the last week's missing days)."""
+    day = beijing_date(at)
+    if day < beijing_date(utcnow()):
+        await db_session.execute(
+            delete(DailyMetric).where(DailyMetric.county_id == county_id, DailyMetric.day == day)
+        )

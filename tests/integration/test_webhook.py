@@ -20,6 +20,7 @@ from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.metrics.definitions import sales_of
 from storefront.metrics.models import Event
 from storefront.metrics.periods import Period
+from storefront.metrics.rollups import missing_days, rebuild, refresh
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import Order, OrderEvent, StripeEvent
 from storefront.payments.events import PaymentEventService
@@ -432,3 +433,30 @@ async def test_a_payment_and_a_refund_delivered_after_midnight_count_on_the_day_
         assert (await session.get(Order, order.id)).paid_at == before_midnight
         assert await sales_of(session, yesterday, rollups=False) == order.total - 1000
         assert await sales_of(session, Period(midnight.date(), midnight.date()), rollups=False) == 0
+
+
+async def test_a_payment_delivered_after_its_day_was_rolled_up_still_counts_on_the_dashboard(
+    client, paid_session, session_maker, stripe_events
+):
+    """Stripe retries a webhook for days: the payment of two days ago reaches a day already rolled up."""
+    session_id, completed, _, _ = paid_session
+    made = utcnow() - datetime.timedelta(days=2)
+    day = Period(beijing_date(made), beijing_date(made))
+    order = await order_for(session_maker, session_id)
+    async with session_maker() as session:
+        await rebuild(session, order.county_id, day.first, day.last)
+        await session.commit()
+        scope_to_county(session, order.county_id)
+        assert await sales_of(session, day) == 0  # the day is closed, without this payment
+    body = json.dumps({**completed.event, "created": int(made.timestamp())})
+    assert (
+        await client.post("/stripe/webhook", content=body, headers=sign(body, stripe_events.secret))
+    ).text == "ok"
+
+    async with session_maker() as session:
+        scope_to_county(session, order.county_id)
+        assert await sales_of(session, day) == order.total  # read raw until built again
+        await refresh(session)
+        scope_to_county(session, order.county_id)
+        assert await missing_days(session, order.county_id, day) == []  # built again, with it
+        assert await sales_of(session, day) == order.total
