@@ -70,10 +70,26 @@ async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datet
 
 async def _lock_buyer(db_session: AsyncSession, county_id: int, buyer: str) -> None:
     """Hold the buyer's chain until the transaction ends, so two of their orders paid at the same
-    instant are linked one after the other, each seeing the other's row. PostgreSQL: a transaction
-    advisory lock on the buyer (the next statement sees what the holder committed). SQLite runs one
-    writer at a time, and this transaction has already written the order."""
+    instant are linked one after the other, each seeing the other's row; and hold the county's chain
+    shared, so a rebuild (:func:`lock_county_chain`) waits for this payment, or this payment for it.
+    PostgreSQL: transaction advisory locks (the next statement sees what the holder committed).
+    SQLite runs one writer at a time, and this transaction has already written the order."""
     if db_session.get_bind().dialect.name != "postgresql":
         return
-    digest = hashlib.blake2b(f"buyer_orders:{county_id}:{buyer}".encode(), digest_size=8).digest()
-    await db_session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))
+    await lock_county_chain(db_session, county_id, shared=True)
+    await db_session.execute(
+        select(func.pg_advisory_xact_lock(_lock_key(f"buyer_orders:{county_id}:{buyer}")))
+    )
+
+
+async def lock_county_chain(db_session: AsyncSession, county_id: int, *, shared: bool = False) -> None:
+    """The county's buyer chain, held until the transaction ends: exclusively by a rebuild, shared
+    by each payment linking its order (PostgreSQL; SQLite has one writer at a time anyway)."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    await db_session.execute(select(lock(_lock_key(f"buyer_orders:{county_id}"))))
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)

@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import every
-from storefront.metrics.buyers import buyer_key
+from storefront.metrics.buyers import buyer_key, lock_county_chain
 from storefront.metrics.definitions import COUNTY, NEVER_SOLD, ROLLED_UP, beijing_today, raw_facts
 from storefront.metrics.events import ORDER_PAID
 from storefront.metrics.models import BuyerOrder, DailyMetric, Event
@@ -156,6 +156,7 @@ async def rebuild_buyers(db_session: AsyncSession, county_id: int) -> int:
         .where(Order.county_id == county_id, Order.status.not_in(NEVER_SOLD))
     )
     columns = ["county_id", "order_id", "buyer", "paid_at", "paid_day", "previous_day", "next_day"]
+    await lock_county_chain(db_session, county_id)  # payments linking orders meanwhile wait, then see it
     # Across counties: the tenant scope refuses INSERT ... SELECT, so the county is named here.
     with all_counties_scope(db_session):
         await db_session.execute(delete(BuyerOrder).where(BuyerOrder.county_id == county_id))

@@ -653,3 +653,54 @@ async def test_two_purchases_of_one_buyer_paid_at_once_are_chained_one_after_the
             (D(2026, 3, 2), D(2026, 3, 1), None),
         ]
         assert await buyer_counts(session, Period(D(2026, 3, 1), D(2026, 3, 31))) == (1, 1)
+
+
+@pytest.mark.parametrize("first", ["payment", "rebuild"])
+async def test_a_rebuild_and_a_payment_at_the_same_time_leave_one_right_chain(session_maker, first):
+    """`storefront metrics rebuild` while webhooks keep paying orders: whichever starts first, the
+    other waits for it, and the chain holds each purchase once, linked."""
+    async with session_maker() as session:
+        county = (await make_county(session, "chain")).id
+        await session.commit()
+    async with session_maker() as session:
+        scope_to_county(session, county)
+        await _pay(session, county, "li@example.cn", bj(2026, 3, 1, 9))
+    payment, rebuilding = session_maker(), session_maker()
+    scope_to_county(payment, county)
+    scope_to_county(rebuilding, county)
+
+    async def pay(*, commit: bool) -> None:
+        sale = order(county, "li@example.cn", [(None, "米", "Rice", 1000, 1)], paid_at=bj(2026, 3, 2, 9))
+        payment.add(sale)
+        await payment.flush()
+        await add_order_paid(payment, sale, bj(2026, 3, 2, 9))
+        if commit:
+            await payment.commit()
+
+    async def rebuild(*, commit: bool) -> None:
+        await rebuild_buyers(rebuilding, county)
+        if commit:
+            await rebuilding.commit()
+
+    try:
+        if first == "payment":  # written, not committed, when the rebuild starts
+            await pay(commit=False)
+            other = asyncio.create_task(rebuild(commit=True))
+            await asyncio.sleep(0.3)
+            await payment.commit()
+        else:
+            await rebuild(commit=False)
+            other = asyncio.create_task(pay(commit=True))
+            await asyncio.sleep(0.3)
+            await rebuilding.commit()
+        await other
+    finally:
+        await payment.close()
+        await rebuilding.close()
+
+    async with session_maker() as session:
+        scope_to_county(session, county)
+        assert sorted(row[2:] for row in await chain_of(session)) == [
+            (D(2026, 3, 1), None, D(2026, 3, 2)),
+            (D(2026, 3, 2), D(2026, 3, 1), None),
+        ]
