@@ -6,8 +6,8 @@ text compressed, and never a cookie.
   name through the Jinja global ``static_url("css/shop.css")``. A changed file gets a new name, so
   the old one can be cached for good (``immutable``). The plain name still answers, cached briefly,
   and so does a name whose hash is out of date (a page rendered before a deploy), with today's file.
-- A picture under ``/media`` is written once under a name of its own (``storefront.media.names``;
-  the demo's pictures carry their content's hash) and never changes: cached for good too.
+- A picture under ``/media`` is written once under a name of its own (``storefront.media.names``,
+  the demo's drawings included) and never changes: cached for good too.
 - These files are served by their own small app, which the shop's middleware never wraps: no
   session, language, CSRF, referral or visit cookie can reach them, and none of that work is done.
 """
