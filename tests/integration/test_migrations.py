@@ -8,10 +8,12 @@ import datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from storefront.db import scope_to_all_counties, scope_to_county
+from storefront.metrics.models import Creator
+from storefront.metrics.referrals import VALID_CODE
 from storefront.metrics.rollups import rebuild_buyers
 from storefront.models import Base
 from storefront.orders.models import OrderStatus
@@ -20,6 +22,7 @@ from tests.integration.test_metrics import bj, chain_of, order, paid
 from tests.support.databases import migrate
 
 BEFORE_THE_BUYER_CHAIN = "356de0671979"
+BEFORE_CASE_BLIND_CODES = "f5993ce9fa23"
 
 
 @pytest.fixture
@@ -89,3 +92,35 @@ async def test_an_existing_database_gets_the_buyer_chain_of_its_past_purchases(e
         (ids[2], "bob@example.cn", datetime.date(2026, 1, 2), None, None),
     ]
     assert rebuilt == migrated
+
+
+async def test_creators_whose_codes_differ_only_in_case_are_told_apart_by_the_upgrade(empty_database_url):
+    """Two saves of `Li` and `li` that raced before codes were unique whatever their case."""
+    await asyncio.to_thread(migrate, empty_database_url, BEFORE_CASE_BLIND_CODES)
+    engine = create_async_engine(empty_database_url)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            scope_to_all_counties(session)
+            county = await session.scalar(
+                insert(County)
+                .values(slug="raohe", name_zh="饶河县", province_zh="黑龙江省")
+                .returning(County.id)
+            )
+            await session.execute(
+                insert(Creator.__table__),
+                [
+                    {"county_id": county, "name": name, "platform": "douyin", "code": code}
+                    for name, code in (("李", "Li"), ("小李", "li"), ("王", "wang"))
+                ],
+            )
+            await session.commit()
+        await asyncio.to_thread(migrate, empty_database_url)
+
+        async with async_sessionmaker(engine)() as session:
+            scope_to_county(session, county)
+            codes = dict((await session.execute(select(Creator.name, Creator.code))).all())
+    finally:
+        await engine.dispose()
+    second = codes["小李"]
+    assert codes["李"] == "Li" and codes["王"] == "wang"
+    assert second.startswith("li-") and VALID_CODE.fullmatch(second)
