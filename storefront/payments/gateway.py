@@ -16,6 +16,7 @@ import stripe
 from litestar import Request
 from litestar.di import NamedDependency
 
+from storefront.clock import utcnow
 from storefront.config import Settings
 from storefront.i18n import translations
 from storefront.orders.models import PAYMENT_METHODS, Order, OrderLine
@@ -29,7 +30,20 @@ SANDBOX_SECRET_KEY = "sk_test_sandbox"
 MAX_ID_LENGTH = 255  # the columns that keep Stripe's ids
 MAX_TYPE_LENGTH = 100
 MAX_AMOUNT = 2**31 - 1  # the largest amount an integer column holds
-MAX_TIMESTAMP = 253402300800  # 10000-01-01: the first Unix time a datetime cannot hold
+EARLIEST_STRIPE_TIME = datetime.datetime(2011, 1, 1, tzinfo=datetime.UTC)
+"""No Stripe object is older."""
+CLOCK_SKEW = datetime.timedelta(days=1)
+
+
+def stripe_time(value: object) -> datetime.datetime | None:
+    """A Stripe ``created`` (Unix seconds) as a UTC time, or None when Stripe could not have sent it:
+    not a whole number, before Stripe existed, or more than a day ahead of our clock (a sale is booked
+    on its day: a signed event from year 9999 must not break the dashboard's days)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    if not EARLIEST_STRIPE_TIME.timestamp() <= value <= (utcnow() + CLOCK_SKEW).timestamp():
+        return None
+    return datetime.datetime.fromtimestamp(value, datetime.UTC)
 
 
 class MalformedEventError(ValueError):
@@ -102,8 +116,8 @@ def parse_event(payload: bytes) -> PaymentEvent:
     event_type = body.get("type")
     if not isinstance(event_type, str) or not 0 < len(event_type) <= MAX_TYPE_LENGTH:
         raise MalformedEventError("type is missing or malformed")
-    created = body.get("created")
-    if not isinstance(created, int) or isinstance(created, bool) or not 0 < created < MAX_TIMESTAMP:
+    created = stripe_time(body.get("created"))
+    if created is None:
         raise MalformedEventError("created is missing or malformed")
     data = body.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
@@ -122,7 +136,7 @@ def parse_event(payload: bytes) -> PaymentEvent:
         id=body["id"],
         type=event_type,
         object=event_object,
-        created=datetime.datetime.fromtimestamp(created, datetime.UTC),
+        created=created,
     )
 
 
@@ -206,12 +220,9 @@ class PaymentGateway:
             return Payment()
         details = charge.get("payment_method_details")
         method = details.get("type") if isinstance(details, dict) else None
-        created = charge.get("created")
         return Payment(
-            method=method if method in PAYMENT_METHODS else None,
-            charged_at=datetime.datetime.fromtimestamp(created, datetime.UTC)
-            if isinstance(created, int) and 0 < created < MAX_TIMESTAMP
-            else None,
+            method=method if isinstance(method, str) and method in PAYMENT_METHODS else None,
+            charged_at=stripe_time(charge.get("created")),
         )
 
     async def create_refund(

@@ -295,6 +295,8 @@ MALFORMED = {
     "without id": lambda e: json.dumps(without(e, "id")),
     "without created": lambda e: json.dumps(without(e, "created")),
     "created as text": lambda e: json.dumps({**e, "created": str(e["created"])}),
+    "created in the year 9999": lambda e: json.dumps({**e, "created": 253402300799}),
+    "created before Stripe existed": lambda e: json.dumps({**e, "created": 1}),
     "amount as text": lambda e: json.dumps(
         {**e, "data": {"object": {**e["data"]["object"], "amount_total": "100"}}}
     ),
