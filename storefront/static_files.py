@@ -106,7 +106,12 @@ def files_app(assets: StaticAssets, media_dir: Path) -> Litestar:
     # JPEG, WebP and PNG are compressed already.
     @get("/media/{requested:path}", name="media", opt={SKIP_COMPRESSION: True})
     async def media_file(requested: str) -> ASGIFileResponse:
-        return await media_forever.handle(path=requested.lstrip("/"), is_head_response=False)
+        if "\x00" in requested:  # no file has one; the file system would raise on it
+            raise NotFoundException(detail="no such file")
+        try:
+            return await media_forever.handle(path=requested.lstrip("/"), is_head_response=False)
+        except NotFoundException:
+            raise NotFoundException(detail="no such file") from None  # never the folder's path
 
     return Litestar(
         route_handlers=[static_file, media_file],

@@ -110,6 +110,9 @@ async def test_pictures_are_cached_for_a_year_and_sent_as_they_are(client, pictu
     assert response.headers["cache-control"] == FOREVER
     assert "content-encoding" not in response.headers and response.content == picture
     assert (await client.get("/media/counties/raohe/none.jpg")).status_code == 404
+    folder = await client.get("/media/counties/raohe")
+    assert folder.status_code == 404 and str(client.app.state.settings.media_dir) not in folder.text
+    assert (await client.get(f"/media/{PICTURE}%00")).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
