@@ -84,6 +84,7 @@ async def test_pages_link_fingerprinted_files_whose_content_is_the_file_cached_f
         "/static/css/shop.css",
         "/static/vendor/htmx-2.0.11.min.js",
         "/static/js/shop.js",
+        "/static/img/favicon.svg",  # the platform's mark, for a county without a logo
     }
     for url in files:
         response = await client.get(url)
