@@ -98,8 +98,8 @@ def test_the_raohe_admin_runs_the_shop_and_the_guzhang_admin_reaches_none_of_it(
     product_id = create_product(page, site, tmp_path)
     shopper.goto(f"{site.url}/c/raohe/products/pine-blossom-honey?lang=en")  # at once, no waiting
     expect(shopper.get_by_role("heading", level=1)).to_have_text("Pine blossom honey")
-    expect(shopper.get_by_text("500 g jar")).to_be_visible()
-    expect(shopper.get_by_text("250 g jar")).to_be_visible()
+    expect(shopper.locator("#buy-options").get_by_text("500 g jar")).to_be_visible()
+    expect(shopper.locator("#buy-options").get_by_text("250 g jar")).to_be_visible()
     picture = shopper.get_by_role("img", name="A jar of pine blossom honey").first
     expect(picture).to_be_visible()
     assert "640w" in (picture.get_attribute("srcset") or "")
