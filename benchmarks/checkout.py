@@ -31,7 +31,6 @@ import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.exc import SADeprecationWarning
 from sqlalchemy.ext.asyncio import (
@@ -41,7 +40,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from benchmarks.catalog import busy_cpu_share
+from benchmarks.support import busy_cpu_share, create_database, raise_interrupt
 from storefront.cart.service import CartService
 from storefront.catalog.models import Variant
 from storefront.checkout.forms import CheckoutForm
@@ -143,16 +142,6 @@ class Shop:
 
 
 # ---- setting up ------------------------------------------------------------------------------
-
-
-async def create_database(server_url: str) -> str:
-    """An empty database on the throwaway server; returns its SQLAlchemy URL."""
-    connection = await asyncpg.connect(f"{server_url.replace('postgresql+asyncpg', 'postgresql')}/postgres")
-    try:
-        await connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await connection.close()
-    return f"{server_url}/{DATABASE}"
 
 
 async def seed(
@@ -309,10 +298,6 @@ def print_report(throughput: Throughput, contention: Contention, args: argparse.
         )
 
 
-def _raise_interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent shoppers (default 16)")
@@ -334,7 +319,7 @@ def main() -> None:
     if args.stock < 0:
         parser.error("--stock must be 0 or more")
     args.busy_before = busy_cpu_share()
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # cleanup runs on SIGTERM as on Ctrl-C
+    signal.signal(signal.SIGTERM, raise_interrupt)  # cleanup runs on SIGTERM as on Ctrl-C
     try:
         throughput, contention = run(args)
     except KeyboardInterrupt:

@@ -31,24 +31,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import asyncpg
 from litestar import Litestar
 
-from benchmarks.catalog import (
-    HOME,
+from benchmarks.catalog import HOME
+from benchmarks.support import (
+    Databases,
     Result,
-    _raise_interrupt,
     busy_cpu_share,
     ensure_wrk,
     parse_wrk,
-    prepare_database,
+    raise_interrupt,
     serve,
     server_env,
 )
 from storefront.app import create_app
-from tests.support.postgres import throwaway_postgres
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 RETURNING = "vid=0123456789abcdef0123456789abcdef; visit=1"
@@ -151,9 +151,9 @@ def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
     results: dict[str, list[Result]] = {label: [] for label, _, _ in CONFIGS}
     recorded = {label: [0, 0] for label, _, _ in CONFIGS}  # page views written, requests answered
     print("starting PostgreSQL, migrating and seeding the demo counties ...", flush=True)
-    with tempfile.TemporaryDirectory(prefix="storefront-bench-") as tmp, throwaway_postgres() as server:
+    with tempfile.TemporaryDirectory(prefix="storefront-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        database_url = prepare_database(server, workdir / "media")
+        database_url = Databases(stack, workdir).demo("postgresql")
         env = server_env(database_url, workdir, page_cache_seconds=None)
         with (
             serve(env, workdir / "granian-without.log", WITHOUT) as without_url,
@@ -223,7 +223,7 @@ def main() -> None:
     args = parser.parse_args()
     args.busy_before = busy_cpu_share()
     args.cpu = {}
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # servers and database stopped on SIGTERM too
+    signal.signal(signal.SIGTERM, raise_interrupt)  # servers and database stopped on SIGTERM too
     try:
         rows = run(args)
     except KeyboardInterrupt:
