@@ -191,9 +191,10 @@ MAX_ROW_ID = 2**31 - 1
 """The largest id a row here has room for (PostgreSQL compares ids as 32-bit where a column is)."""
 
 
-def refuse_impossible_ids(request: Request) -> None:
+async def refuse_impossible_ids(request: Request) -> None:
     """A whole-number id in a path that no row could have (0, negative, or too large for the
-    database) is a 404 before any query, never an overflow in the database (an app hook)."""
+    database) is a 404 before any query, never an overflow in the database (an app hook; a
+    coroutine, since Litestar runs a plain function hook in a worker thread)."""
     for value in request.path_params.values():
         if isinstance(value, int) and not isinstance(value, bool) and not 0 < value <= MAX_ROW_ID:
             raise NotFoundException

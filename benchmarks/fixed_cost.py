@@ -1,0 +1,172 @@
+"""The fixed cost of a request: ``/health`` through the whole shop app against a bare Litestar route.
+
+    uv run python -m benchmarks.fixed_cost [--requests 20000] [--profile] [--top 30]
+
+No server and no network: both apps are called as ASGI apps in a loop, in this process, so what is
+measured is the Python each request runs (middleware, host routing, sessions, CSRF, language,
+events, security headers, page-cache boundary, compression), not the server's. The shop app is
+built by ``storefront.app:create_app`` with production settings on a throwaway, migrated SQLite
+database, and started (its lifespan runs) as a server would. ``/health`` is exempt from nothing a
+shop page goes through. Requests are made as ``wrk`` makes them (a ``Host`` naming the worker's
+address, nothing else), and again as a browser's (user agent, languages, encodings, cookies).
+
+``--profile`` adds cProfile's top functions (by own time) for the shop's ``/health``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import pstats
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from litestar import Litestar, MediaType, get
+from sqlalchemy.exc import SADeprecationWarning
+
+from storefront.app import create_app
+from storefront.config import Settings
+from tests.support.databases import migrate
+
+warnings.filterwarnings("ignore", category=SADeprecationWarning)
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from litestar.types import ASGIApp
+
+HOST = b"127.0.0.1:8000"
+WRK_HEADERS = [(b"host", HOST)]
+BROWSER_HEADERS = [
+    (b"host", HOST),
+    (b"user-agent", b"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"),
+    (b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8"),
+    (b"accept-language", b"zh-CN,zh;q=0.9,en;q=0.8"),
+    (b"accept-encoding", b"gzip, deflate, br"),
+    (b"cookie", b"vid=0123456789abcdef0123456789abcdef; csrftoken=abc.def; lang=zh"),
+]
+
+
+def bare_app() -> Litestar:
+    """The ceiling: Litestar with one plain-text route and nothing else."""
+
+    @get("/health", media_type=MediaType.TEXT, sync_to_thread=False)
+    def health() -> str:
+        return "ok"
+
+    return Litestar(route_handlers=[health], openapi_config=None, logging_config=None)
+
+
+def shop_settings(workdir: Path) -> Settings:
+    """Production settings (as ``benchmarks.catalog`` serves the app), on a migrated SQLite file."""
+    database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+    migrate(database_url)
+    return Settings(
+        environment="production",
+        database_url=database_url,
+        secret_key="benchmark-secret-key",
+        stripe_webhook_secret="whsec_benchmark",
+        media_dir=workdir / "media",
+        mail_dir=workdir / "mail",
+        session_dir=workdir / "sessions",
+        public_url="http://127.0.0.1:8000",
+    )
+
+
+def _scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": list(headers),
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def _receive() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def caller(app: ASGIApp, path: str, headers: list[tuple[bytes, bytes]]) -> Callable[[], Awaitable[int]]:
+    """One request to ``app``; its coroutine returns the status sent."""
+
+    async def call() -> int:
+        status = 0
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await app(_scope(path, headers), _receive, send)  # type: ignore[arg-type]
+        return status
+
+    return call
+
+
+async def per_request_us(call: Callable[[], Awaitable[int]], requests: int) -> float:
+    """CPU microseconds a request, the best of three rounds (the machine is shared: CPU time, not
+    wall time, and the best round)."""
+    if (status := await call()) != 200:
+        raise RuntimeError(f"the request answered {status}")
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for _ in range(requests):
+            await call()
+        best = min(best, time.process_time() - started)
+    return best / requests * 1e6
+
+
+async def profile(call: Callable[[], Awaitable[int]], requests: int, top: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        await call()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+async def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="storefront-fixed-") as folder:
+        shop = create_app(await asyncio.to_thread(shop_settings, Path(folder)))
+        bare = bare_app()
+        async with shop.lifespan(), bare.lifespan():
+            bare_us = await per_request_us(caller(bare, "/health", WRK_HEADERS), args.requests)
+            print(f"bare Litestar /health             {bare_us:8.1f} µs/request")
+            for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
+                shop_us = await per_request_us(caller(shop, "/health", headers), args.requests)
+                print(
+                    f"shop /health, {label:<7} headers      {shop_us:8.1f} µs/request"
+                    f"  ({100 * bare_us / shop_us:.0f} % of bare throughput)"
+                )
+            if args.profile:
+                print(await profile(caller(shop, "/health", BROWSER_HEADERS), args.requests, args.top))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.fixed_cost", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--requests", type=int, default=20000, help="requests a round (default 20000)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top lines for the shop")
+    parser.add_argument("--top", type=int, default=30, help="profile lines (default 30)")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
