@@ -28,7 +28,6 @@ from storefront.catalog.admin_forms import (
     VariantForm,
 )
 from storefront.catalog.models import Category, Producer, Product, Variant
-from storefront.catalog.service import Page
 from storefront.clock import utcnow
 from storefront.i18n import N_
 from storefront.money import Fen
@@ -73,10 +72,17 @@ class LastVariantError(ValueError):
 
 
 @dataclass(frozen=True)
-class ProductPage(Page):
-    """A page of the admin's list, and the words it was searched for."""
+class ProductPage:
+    """A page of the admin's list, how many products it pages through, and the words searched for."""
 
+    items: list[Product]
+    total: int
+    number: int
     query: str = ""
+
+    @property
+    def count(self) -> int:
+        return max(1, ceil(self.total / ADMIN_PAGE_SIZE))
 
 
 def _escape_like(term: str) -> str:
@@ -112,7 +118,7 @@ class CatalogAdmin:
             .limit(ADMIN_PAGE_SIZE)
             .offset((number - 1) * ADMIN_PAGE_SIZE)
         )
-        return ProductPage(items=list(items), total=total, number=number, size=ADMIN_PAGE_SIZE, query=query)
+        return ProductPage(items=list(items), total=total, number=number, query=query)
 
     async def variant(self, variant_id: int, product_id: int | None = None) -> Variant:
         """The county's variant (of ``product_id``, when given)."""

@@ -30,7 +30,7 @@ async def provide_products(db_session: DbSession) -> ProductService:
 async def _existing_page(products: ProductService, number: int, **filters: object) -> Page:
     """A page of products; asking past the last page is a 404, not an empty page to cache."""
     page = await products.page(number, **filters)
-    if page.number > page.count:
+    if page.has_previous and not page.items:
         raise NotFoundException(detail="no such page")
     return page
 

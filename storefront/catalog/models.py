@@ -8,12 +8,14 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     func,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, undefer
 
@@ -98,7 +100,13 @@ class ProductImage(TenantScoped, Base):
 
 class Product(Localized, TenantScoped, Base):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("county_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("county_id", "slug"),
+        # One per listing (home, category, producer), in SHOP_ORDER: a page is read off the index.
+        Index("ix_products_shop_order", "county_id", "sold_out", "position", "id"),
+        Index("ix_products_category_shop_order", "category_id", "sold_out", "position", "id"),
+        Index("ix_products_producer_shop_order", "producer_id", "sold_out", "position", "id"),
+    )
 
     slug: Mapped[str] = mapped_column(String(63))
     name_zh: Mapped[str] = mapped_column(String(200))
@@ -107,13 +115,13 @@ class Product(Localized, TenantScoped, Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     origin_zh: Mapped[str] = mapped_column(Text, default="")
     origin_en: Mapped[str] = mapped_column(Text, default="")
-    producer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("producers.id", ondelete="SET NULL"), index=True
-    )
-    category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("categories.id", ondelete="SET NULL"), index=True
-    )
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id", ondelete="SET NULL"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sold_out: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """No variant has stock: kept by database triggers on ``variants`` (migration b2e4d6f8a0c1)
+    whatever writes the stock, and never written by the app. Stored so that listings can sort the
+    sold-out last off an index, however many products a county has."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
@@ -151,7 +159,7 @@ Product.cover_path = column_property(
 
 
 SHOP_ORDER = (
-    (Product.total_stock == 0).asc(),
+    Product.sold_out.asc(),
     Product.position.asc(),
     Product.id.asc(),
 )
@@ -163,7 +171,7 @@ def _first_in_stock(name: InstrumentedAttribute[str]) -> ScalarSelect[str]:
     """The name of the first product on the county's home: active, in stock, in the county's order."""
     return (
         select(name)
-        .where(Product.county_id == County.id, Product.is_active.is_(True), Product.total_stock > 0)
+        .where(Product.county_id == County.id, Product.is_active.is_(True), Product.sold_out.is_(False))
         .order_by(Product.position, Product.id)
         .limit(1)
         .correlate_except(Product)

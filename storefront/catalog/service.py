@@ -1,14 +1,15 @@
 """Catalog reads for the shop: product grids, product pages, producers, search.
 
-Every listing is a fixed number of queries however many products a county has: listing columns
-(cheapest price, stock, cover image) are correlated subqueries on the product row and the total
-comes from a window function.
+Every listing is a fixed number of queries however many products a county has, and reads only its
+page: the shop's order is an index (:data:`~storefront.catalog.models.SHOP_ORDER`), listing columns
+(cheapest price, stock, cover image, units sold) are correlated subqueries computed for the page's
+rows only, and no total is counted (a count reads every product of the listing): a page reads one
+row more than it shows to know whether a next page exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from typing import Any
 
 from advanced_alchemy.filters import LimitOffset
@@ -37,21 +38,12 @@ _LISTING = (
 @dataclass(frozen=True)
 class Page:
     items: list[Product]
-    total: int
     number: int
-    size: int = PAGE_SIZE
-
-    @property
-    def count(self) -> int:
-        return max(1, ceil(self.total / self.size))
+    has_next: bool
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.count
 
 
 class ProductRepository(SQLAlchemyAsyncRepository[Product]):
@@ -89,13 +81,13 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         if producer is not None:
             filters.append(Product.producer_id == producer.id)
         number = max(1, number)
-        items, total = await self.get_many_and_count(
+        items = await self.get_many(
             *filters,
-            LimitOffset(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE),
+            LimitOffset(limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE),
             load=list(_LISTING),
             order_by=list(SHOP_ORDER),
         )
-        return Page(items=list(items), total=total, number=number)
+        return Page(items=list(items[:PAGE_SIZE]), number=number, has_next=len(items) > PAGE_SIZE)
 
     async def detail(self, slug: str) -> Product | None:
         return await self.get_one_or_none(
@@ -116,7 +108,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         return list(
             await self.get_many(
                 Product.is_active.is_(True),
-                Product.total_stock > 0,
+                Product.sold_out.is_(False),
                 LimitOffset(limit=limit, offset=0),
                 load=list(_LISTING),
                 order_by=[*BEST_SELLING_FIRST, *SHOP_ORDER],

@@ -3,12 +3,15 @@ sold out waits behind what can be bought."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from storefront.catalog.models import Product, Variant
 from storefront.db import all_counties_scope, scope_to_county
+from storefront.stock.holds import hold, put_back
+from storefront.stock.service import set_on_hand
 from tests.support.factories import make_catalog, make_county
 
 
@@ -76,3 +79,107 @@ async def test_a_shop_with_nothing_in_stock_suggests_searching_the_county(client
         await make_county(session, "empty")
         await session.commit()
     assert placeholder((await client.get("/c/empty/about?lang=en")).text) == "Search Empty County"
+
+
+async def _flags(session_maker, county_id: int) -> dict[str, bool]:
+    async with session_maker() as session:
+        scope_to_county(session, county_id)
+        rows = await session.execute(select(Product.slug, Product.sold_out).order_by(Product.id))
+        return dict(rows.all())
+
+
+async def test_whatever_writes_the_stock_the_sold_out_flag_follows(session_maker):
+    """The listings sort on a stored flag; holds, payments, releases, an admin's stock edit and
+    variants added or deleted all keep it true to the variants' stock."""
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        first, second = await make_catalog(session, county, products=2)
+        await session.commit()
+    variants = {}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        for product in (first, second):
+            variants[product.slug] = list(
+                await session.scalars(
+                    select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)
+                )
+            )
+        jar, small_jar = variants[first.slug]
+        assert await hold(session, {jar: 20, small_jar: 19}) == []
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: False, second.slug: False}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        assert await hold(session, {small_jar: 1}) == []
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: True, second.slug: False}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        await put_back(session, {small_jar: 1})
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: False, second.slug: False}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        await set_on_hand(session, small_jar, 19)  # 19 held by checkouts: none left to buy
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: True, second.slug: False}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        session.add(Variant(product_id=first.id, label_zh="1千克", sku="SKU-NEW", price=9900, stock=3))
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: False, second.slug: False}
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        await session.execute(delete(Variant).where(Variant.sku == "SKU-NEW"))
+        await session.execute(delete(Variant).where(Variant.product_id == second.id))
+        await session.commit()
+    assert await _flags(session_maker, county.id) == {first.slug: True, second.slug: True}
+
+
+async def test_pages_go_as_far_as_the_products_and_no_further(client, session_maker):
+    slugs = await _county(session_maker, "raohe", products=25, sold_out=0)
+    last = await client.get("/c/raohe/?page=3&lang=en")
+    assert listed(last.text) == slugs[24:]
+    assert "Page 3" in last.text and 'rel="prev"' in last.text and 'rel="next"' not in last.text
+    middle = await client.get("/c/raohe/category/honey?page=2&lang=en")
+    assert listed(middle.text) == slugs[12:24] and 'rel="next"' in middle.text
+    assert (await client.get("/c/raohe/?page=4")).status_code == 404
+    one_page = await _county(session_maker, "guzhang", products=12, sold_out=0)
+    only = await client.get("/c/guzhang/")
+    assert listed(only.text) == one_page and 'class="pagination"' not in only.text
+
+
+async def test_a_checkout_of_both_sizes_meeting_one_of_the_other_size_never_deadlocks(session_maker):
+    """The first checkout has taken the last of one size and is taking the other size, which the
+    second checkout has just emptied: keeping the flag must not lock the product in between (on
+    PostgreSQL the two would wait for each other and one would fail)."""
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        (product,) = await make_catalog(session, county, products=1)
+        await session.commit()
+        scope_to_county(session, county.id)
+        jar, small_jar = await session.scalars(
+            select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)
+        )
+    first, second = session_maker(), session_maker()
+    scope_to_county(first, county.id)
+    scope_to_county(second, county.id)
+    assert await hold(first, {jar: 20}) == []
+
+    async def second_checkout() -> list[int]:
+        short = await hold(second, {small_jar: 20})
+        await second.commit()
+        return short
+
+    other = asyncio.create_task(second_checkout())
+    await asyncio.sleep(0.2)
+    first_short = await asyncio.wait_for(hold(first, {small_jar: 1}), timeout=10)
+    await first.commit()
+    second_short = await other
+    await first.close()
+    await second.close()
+    assert sorted([first_short, second_short]) == [[], [small_jar]]  # one of them got the last jars
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        stock = sum(await session.scalars(select(Variant.stock).where(Variant.product_id == product.id)))
+    assert await _flags(session_maker, county.id) == {product.slug: stock == 0}
