@@ -1,6 +1,6 @@
 """The fixed cost of a request: ``/health`` through the whole shop app against a bare Litestar route.
 
-    uv run python -m benchmarks.fixed_cost [--requests 20000] [--profile] [--top 30]
+    uv run python -m benchmarks.fixed_cost [--requests 20000] [--profile] [--top 30] [--wrk 10]
 
 No server and no network: both apps are called as ASGI apps in a loop, in this process, so what is
 measured is the Python each request runs (middleware, host routing, sessions, CSRF, language,
@@ -10,7 +10,9 @@ database, and started (its lifespan runs) as a server would. ``/health`` is exem
 shop page goes through. Requests are made as ``wrk`` makes them (a ``Host`` naming the worker's
 address, nothing else), and again as a browser's (user agent, languages, encodings, cookies).
 
-``--profile`` adds cProfile's top functions (by own time) for the shop's ``/health``.
+``--profile`` adds cProfile's top functions (by own time) for the shop's ``/health``. ``--wrk
+SECONDS`` then confirms over HTTP: each app served by granian (one worker, production settings, as
+``benchmarks.catalog`` serves them) and loaded by ``wrk`` in turn.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar, MediaType, get
 from sqlalchemy.exc import SADeprecationWarning
 
+from benchmarks.bare import create_app as bare_app
+from benchmarks.support import BARE_APP, PLAIN, ensure_wrk, load, serve, server_env
 from storefront.app import create_app
 from storefront.config import Settings
 from tests.support.databases import migrate
@@ -52,20 +55,14 @@ BROWSER_HEADERS = [
 ]
 
 
-def bare_app() -> Litestar:
-    """The ceiling: Litestar with one plain-text route and nothing else."""
-
-    @get("/health", media_type=MediaType.TEXT, sync_to_thread=False)
-    def health() -> str:
-        return "ok"
-
-    return Litestar(route_handlers=[health], openapi_config=None, logging_config=None)
-
-
-def shop_settings(workdir: Path) -> Settings:
-    """Production settings (as ``benchmarks.catalog`` serves the app), on a migrated SQLite file."""
+def sqlite_database(workdir: Path) -> str:
     database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     migrate(database_url)
+    return database_url
+
+
+def shop_settings(workdir: Path, database_url: str) -> Settings:
+    """Production settings (as ``benchmarks.catalog`` serves the app)."""
     return Settings(
         environment="production",
         database_url=database_url,
@@ -141,21 +138,37 @@ async def profile(call: Callable[[], Awaitable[int]], requests: int, top: int) -
     return out.getvalue()
 
 
-async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="storefront-fixed-") as folder:
-        shop = create_app(await asyncio.to_thread(shop_settings, Path(folder)))
-        bare = bare_app()
-        async with shop.lifespan(), bare.lifespan():
-            bare_us = await per_request_us(caller(bare, "/health", WRK_HEADERS), args.requests)
-            print(f"bare Litestar /health             {bare_us:8.1f} µs/request")
-            for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
-                shop_us = await per_request_us(caller(shop, "/health", headers), args.requests)
-                print(
-                    f"shop /health, {label:<7} headers      {shop_us:8.1f} µs/request"
-                    f"  ({100 * bare_us / shop_us:.0f} % of bare throughput)"
-                )
-            if args.profile:
-                print(await profile(caller(shop, "/health", BROWSER_HEADERS), args.requests, args.top))
+async def in_process(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
+    shop = create_app(shop_settings(workdir, database_url))
+    bare = bare_app()
+    async with shop.lifespan(), bare.lifespan():
+        bare_us = await per_request_us(caller(bare, PLAIN, WRK_HEADERS), args.requests)
+        print(f"bare Litestar {PLAIN}             {bare_us:8.1f} µs/request (CPU)")
+        for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
+            shop_us = await per_request_us(caller(shop, PLAIN, headers), args.requests)
+            print(
+                f"shop {PLAIN}, {label:<7} headers      {shop_us:8.1f} µs/request"
+                f"  ({100 * bare_us / shop_us:.0f} % of bare throughput)"
+            )
+        if args.profile:
+            print(await profile(caller(shop, PLAIN, BROWSER_HEADERS), args.requests, args.top))
+
+
+def over_http(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
+    """Bare app, then the shop, each served alone by granian and loaded by wrk."""
+    wrk = ensure_wrk()
+    measure = {"duration": args.wrk, "connections": args.connections, "warmup": 2}
+    env = server_env(database_url, workdir, page_cache_seconds=None)
+    results = []
+    for label, app in (("bare Litestar", BARE_APP), ("shop", "storefront.app:create_app")):
+        with serve(env, workdir / f"{label}.log", app) as base_url:
+            results.append(load(wrk, base_url + PLAIN, f"{label} {PLAIN}", **measure))
+    bare, shop = results
+    print(f"\nwrk -t1 -c{args.connections} -d{args.wrk}s, granian (1 worker), production settings:")
+    for result in results:
+        print(f"{result.label:<22} {result.requests_per_second:9.0f} req/s  p99 {result.p99_ms:6.1f} ms")
+    share = 100 * shop.requests_per_second / bare.requests_per_second
+    print(f"shop {PLAIN}: {share:.0f} % of the bare route's throughput")
 
 
 def main() -> None:
@@ -165,7 +178,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20000, help="requests a round (default 20000)")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top lines for the shop")
     parser.add_argument("--top", type=int, default=30, help="profile lines (default 30)")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--wrk", type=int, default=0, metavar="SECONDS", help="also load both over HTTP")
+    parser.add_argument("--connections", type=int, default=32, help="wrk's connections (default 32)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="storefront-fixed-") as folder:
+        workdir = Path(folder)
+        database_url = sqlite_database(workdir)
+        asyncio.run(in_process(args, workdir, database_url))
+        if args.wrk:
+            over_http(args, workdir, database_url)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyPlugin,
 )
 from litestar import Litestar, MediaType, Request, Response, get
-from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -212,12 +211,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LazySessionConfig(secure=settings.is_production).middleware,
             ReferralMiddleware(secure=settings.is_production),
             EventMiddleware(secure=settings.is_production),  # outside the page cache: cached pages count
-            CsrfGuard(secure=settings.is_production),
+            CsrfGuard(secret=settings.secret_key, secure=settings.is_production),
             PageCacheBoundary(),  # innermost: see storefront.page_cache
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key, exclude=["/stripe/webhook"], cookie_secure=settings.is_production
-        ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         response_cache_config=page_cache_config(settings.page_cache_seconds),
         compression_config=compression_config(),  # pages are cached compressed: see storefront.compression

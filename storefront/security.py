@@ -2,14 +2,16 @@
 
 - :func:`secure_send`: security headers on every response (pages, files, errors), a response
   that sets a cookie kept out of shared caches, and ``HEAD`` answered like ``GET`` without the body.
-- :class:`CsrfGuard`: what Litestar's double-submit CSRF check leaves open. In a visitor's session
-  the CSRF token is the one the session was created with, so an attacker's own valid token pair
-  planted beside a victim's session fails; and a token must be ASCII text (Litestar's comparison
-  raises on anything else: a planted cookie with ``é`` would turn every post into a 500).
+- :class:`CsrfGuard`: Litestar's double-submit CSRF check (its signed tokens, cookie and form
+  field), done here in the same pass as what that check leaves open. In a visitor's session the
+  CSRF token is the one the session was created with, so an attacker's own valid token pair
+  planted beside a victim's session fails; and a token must be ASCII text (the comparison raises
+  on anything else: a planted cookie with ``é`` would turn every post into a 500).
 """
 
 from __future__ import annotations
 
+from hmac import compare_digest
 from typing import TYPE_CHECKING
 
 from litestar import Request
@@ -17,6 +19,8 @@ from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash, generate_csrf_token
+from litestar.utils.scope.state import ScopeState
 
 from storefront.sessions import CSRF_COOKIE, CSRF_KEY
 from storefront.web import send_with_cookie
@@ -64,32 +68,75 @@ def secure_send(scope: Scope, send: Send) -> Send:
 
 
 class CsrfGuard(ASGIMiddleware):
-    """Holds each visitor's session to its own CSRF token and refuses tokens Litestar cannot compare.
+    """The CSRF check of every request but those whose route opts out (``exclude_from_csrf``: pages
+    every visitor sees alike, the signed Stripe webhook).
 
-    A session keeps the token it was created with: a request carrying another CSRF cookie (a
-    planted one, or a new one after the browser dropped its session cookies on restart) has it
-    replaced by the session's own, here and in the response, before Litestar's CSRF middleware
-    checks the submitted token against it. Unsafe requests whose tokens are not ASCII text are
-    refused (Litestar's comparison would raise on them).
+    A safe request gets a signed token (Litestar's) for its forms, in the ``csrftoken`` cookie if it
+    has none; an unsafe one must submit, in the ``x-csrftoken`` header or the ``_csrf_token`` field,
+    the token of its cookie. A session keeps the token it was created with: a request carrying
+    another CSRF cookie (a planted one, or a new one after the browser dropped its session cookies
+    on restart) has it replaced by the session's own, here and in the response, before the check.
+    Tokens that are not ASCII text are refused. One middleware, no ``Request`` built on a safe
+    request, the cookie header written once per process: every page pays for this.
     """
 
     exclude_opt_key = "exclude_from_csrf"
-    exclude_path_pattern = ("^/stripe/webhook$",)
 
-    def __init__(self, *, secure: bool = False) -> None:
+    def __init__(self, *, secret: str, secure: bool = False) -> None:
+        self.secret = secret
         self.secure = secure
+        self.cookie_flags = "; Path=/; SameSite=lax" + ("; Secure" if secure else "")
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request: Request = Request(scope, receive)
         cookies = request.cookies  # the parsed cookies every later reader of this request shares
+        cookie = cookies.get(CSRF_COOKIE)
         bound = scope["session"].get(CSRF_KEY) if scope.get("session") else None
-        if isinstance(bound, str) and cookies.get(CSRF_COOKIE) != bound:
-            cookies[CSRF_COOKIE] = bound
+        if isinstance(bound, str) and cookie != bound:
+            cookies[CSRF_COOKIE] = cookie = bound
             send = send_with_cookie(send, Cookie(key=CSRF_COOKIE, value=bound, secure=self.secure))
-        if scope["method"] not in SAFE_METHODS:
-            tokens: list[object] = [cookies.get(CSRF_COOKIE), request.headers.get(CSRF_HEADER)]
-            if request.content_type[0] in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
-                tokens.append((await request.form()).get(CSRF_FIELD))
-            if not all(token is None or (isinstance(token, str) and token.isascii()) for token in tokens):
-                raise PermissionDeniedException(detail="CSRF token verification failed")
+        state = ScopeState.from_scope(scope)
+        if scope["method"] in SAFE_METHODS:
+            state.csrf_token = cookie or generate_csrf_token(secret=self.secret)
+            if cookie is None:
+                send = self._send_new_token(send, state.csrf_token)
+        else:
+            state.csrf_token = await self._submitted_token(request, cookie)
         await next_app(scope, receive, send)
+
+    async def _submitted_token(self, request: Request, cookie: str | None) -> str:
+        """The token the form or the header carries, when it is the cookie's (signed by us)."""
+        submitted = request.headers.get(CSRF_HEADER)
+        tokens: list[object] = [cookie, submitted]
+        if request.content_type[0] in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
+            field = (await request.form()).get(CSRF_FIELD)
+            tokens.append(field)
+            submitted = submitted or field
+        if not all(token is None or (isinstance(token, str) and token.isascii()) for token in tokens):
+            raise PermissionDeniedException(detail="CSRF token verification failed")
+        if not (isinstance(submitted, str) and cookie and self._tokens_match(submitted, cookie)):
+            raise PermissionDeniedException(detail="CSRF token verification failed")
+        return submitted
+
+    def _unsigned(self, token: str) -> str | None:
+        """The random part of a token we signed; None for any other text."""
+        if len(token) <= CSRF_SECRET_LENGTH:
+            return None
+        secret, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+        expected = generate_csrf_hash(token=secret, secret=self.secret)
+        return secret if compare_digest(signature, expected) else None
+
+    def _tokens_match(self, submitted: str, cookie: str) -> bool:
+        ours, theirs = self._unsigned(submitted), self._unsigned(cookie)
+        return ours is not None and theirs is not None and compare_digest(ours, theirs)
+
+    def _send_new_token(self, send: Send, token: str) -> Send:
+        """``send``, giving the browser its new token (hexadecimal: written without ``Cookie``)."""
+        header = (b"set-cookie", f"{CSRF_COOKIE}={token}{self.cookie_flags}".encode())
+
+        async def send_token(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), header]}
+            await send(message)
+
+        return send_token

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
     "/stripe/webhook",
     name="stripe:webhook",
     status_code=200,
+    opt={"exclude_from_csrf": True},  # Stripe signs its events; it has no CSRF token
     dependencies={
         "gateway": Provide(provide_gateway, sync_to_thread=False),
         "mailer": Provide(provide_mailer, sync_to_thread=False),
