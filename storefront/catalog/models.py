@@ -106,6 +106,7 @@ class Product(Localized, TenantScoped, Base):
         Index("ix_products_shop_order", "county_id", "sold_out", "position", "id"),
         Index("ix_products_category_shop_order", "category_id", "sold_out", "position", "id"),
         Index("ix_products_producer_shop_order", "producer_id", "sold_out", "position", "id"),
+        Index("ix_products_best_sellers", "county_id", "sold_out", "units_sold"),
     )
 
     slug: Mapped[str] = mapped_column(String(63))
@@ -122,6 +123,14 @@ class Product(Localized, TenantScoped, Base):
     """No variant has stock: kept by database triggers on ``variants`` (migration b2e4d6f8a0c1)
     whatever writes the stock, and never written by the app. Stored so that listings can sort the
     sold-out last off an index, however many products a county has."""
+    units_sold: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The units the shop says it sold (已售 N 件, best sellers): the quantities of the product's
+    order lines while their order is paid and not refunded in full
+    (:data:`~storefront.orders.states.STILL_PAID`: paid, shipped, delivered); awaiting payment,
+    expired, cancelled or refunded never count. Kept by database triggers on orders and order lines
+    (migration c3d5e7f9a1b2) whatever changes an order, and never written by the app; a size
+    deleted later keeps its units counted. Stored so that a page costs the same on a product sold
+    a million times."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
@@ -165,6 +174,9 @@ SHOP_ORDER = (
 )
 """How the shop lists products (home, categories, producers, search): those in stock first, then in
 the county's order; the id last keeps pages stable."""
+
+BEST_SELLING_FIRST = (Product.units_sold.desc(),)
+"""How best sellers are ranked; the catalog breaks ties in the shop's own order."""
 
 
 def _first_in_stock(name: InstrumentedAttribute[str]) -> ScalarSelect[str]:

@@ -2,9 +2,9 @@
 
 Every listing is a fixed number of queries however many products a county has, and reads only its
 page: the shop's order is an index (:data:`~storefront.catalog.models.SHOP_ORDER`), listing columns
-(cheapest price, stock, cover image, units sold) are correlated subqueries computed for the page's
-rows only, and no total is counted (a count reads every product of the listing): a page reads one
-row more than it shows to know whether a next page exists.
+(cheapest price, stock, cover image) are correlated subqueries computed for the page's rows only,
+and no total is counted (a count reads every product of the listing): a page reads one row more
+than it shows to know whether a next page exists.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from storefront.catalog.models import SHOP_ORDER, Category, Producer, Product
+from storefront.catalog.models import BEST_SELLING_FIRST, SHOP_ORDER, Category, Producer, Product
 from storefront.money import decimal_string
-from storefront.orders.sales import BEST_SELLING_FIRST
 from storefront.tenancy.models import County
 
 PAGE_SIZE = 12
@@ -31,7 +30,6 @@ _LISTING = (
     undefer(Product.min_price),
     undefer(Product.total_stock),
     undefer(Product.cover_path),
-    undefer(Product.units_sold),
 )
 
 
@@ -98,7 +96,6 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
                 joinedload(Product.category),
                 selectinload(Product.variants),
                 selectinload(Product.images),
-                undefer(Product.units_sold),
             ],
         )
 

@@ -5,15 +5,17 @@ and the producer on the product; and, where a shopper found nothing, best seller
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront.catalog.models import Product, Variant
 from storefront.clock import BEIJING
 from storefront.db import scope_to_county
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import Order, OrderLine, OrderStatus
+from storefront.orders.states import STILL_PAID
 from tests.support.factories import make_catalog, make_county
 from tests.support.orders import paid_order
 from tests.support.shopper import Shopper, session_id_of
@@ -212,3 +214,46 @@ async def test_an_empty_cart_suggests_best_sellers(client, raohe, session_maker)
     emptied = await shopper.post(f"/cart/items/{variant_id}/delete", {}, **{"HX-Request": "true"})
     assert "<html" not in emptied.text  # the cart's partial, with the suggestions (the client reads English)
     assert "Best sellers" in part(emptied.text, 'class="best-sellers"')
+
+
+async def test_units_sold_follow_an_order_through_every_status(client, raohe, session_maker):
+    """The stored count moves with the order: it counts once paid, stays through shipping and
+    delivery, leaves on a refund in full, and always equals the lines of orders still paid."""
+    county, products = raohe
+    product = products[0]
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        variant = await session.scalar(select(Variant).where(Variant.product_id == product.id))
+        order = paid_order(county.id, "walk@example.cn", datetime.datetime.now(datetime.UTC))
+        order.status = OrderStatus.PENDING_PAYMENT
+        order.lines[0].variant_id, order.lines[0].quantity = variant.id, 5
+        order.lines.append(
+            OrderLine(
+                county_id=county.id,
+                product_name_zh="椴树蜂蜜",
+                variant_label_zh="250克瓶装",
+                sku="RH-2",
+                unit_price=3880,
+                quantity=2,
+                variant_id=variant.id,
+            )
+        )
+        session.add(order)
+        await session.commit()
+        order_id = order.id
+    shown = []
+    for status in (*OrderStatus, OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.PAID):
+        async with session_maker() as session:
+            scope_to_county(session, county.id)
+            await session.execute(update(Order).where(Order.id == order_id).values(status=status))
+            await session.commit()
+            live = await session.scalar(
+                select(func.coalesce(func.sum(OrderLine.quantity), 0))
+                .join(Order, Order.id == OrderLine.order_id)
+                .where(OrderLine.variant_id == variant.id, Order.status.in_(sorted(STILL_PAID)))
+            )
+            stored = await session.scalar(select(Product.units_sold).where(Product.id == product.id))
+        assert stored == live, status
+        page = await client.get(f"/c/raohe/products/{product.slug}?lang=en")
+        shown.append(re.search(r"([\d,]+) sold<", page.text)[1] if " sold<" in page.text else "")
+    assert shown == ["", "7", "7", "7", "", "", "", "7", "", "7"]
