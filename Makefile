@@ -71,6 +71,9 @@ endif
 
 bench: install system-deps
 	$(UV) run python -m benchmarks.catalog
+	$(UV) run python -m benchmarks.big_catalog
+	$(UV) run python -m benchmarks.profile
+	$(UV) run python -m benchmarks.checkout_spike
 	$(UV) run python -m benchmarks.checkout
 	$(UV) run python -m benchmarks.events
 	$(UV) run python -m benchmarks.dashboard

@@ -21,13 +21,8 @@ end, on failure, on Ctrl-C and on SIGTERM.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import signal
-import subprocess
-import sys
 import tempfile
-import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,19 +34,21 @@ from pathlib import Path
 from sqlalchemy import select
 
 from benchmarks.support import (
-    APP,
     BACKENDS,
     BARE_APP,
     PLAIN,
     Databases,
     HttpShopper,
     Result,
+    benchmark_parser,
     busy_cpu_share,
-    busy_warning,
+    display_width,
     ensure_wrk,
+    guarded,
     load,
     orm_session,
-    raise_interrupt,
+    pad,
+    print_machine_note,
     serve,
     server_env,
 )
@@ -104,13 +101,6 @@ class Row:
 
 
 # ---- pages that need a shopper --------------------------------------------------------------
-
-
-def first_product_path(home_html: str) -> str:
-    match = re.search(rf'href="(/c/{COUNTY}/products/[^"?#]+)"', home_html)
-    if match is None:
-        raise RuntimeError(f"no product link on {HOME}")
-    return match.group(1).removeprefix(f"/c/{COUNTY}")
 
 
 def add_order(database_url: str) -> str:
@@ -185,7 +175,8 @@ def run(args: argparse.Namespace) -> list[Row]:
 
         with serve(env, workdir / "granian-cached.log", args.app) as base_url:
             print(f"server up at {base_url} (default page cache)", flush=True)
-            product = first_product_path(HttpShopper(base_url, COUNTY).get("/"))
+            visitor = HttpShopper(base_url, COUNTY)
+            product = visitor.link(visitor.get("/"), "products")
             measure(base_url, PLAIN, f"our {PLAIN}", HEALTH_GOAL)
             measure(base_url, HOME, "county home, page cache", None)
             measure(
@@ -214,15 +205,10 @@ def run(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
-def _display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     """The figures, each as a share of the bare route, the goals and whether they hold."""
     bare = rows[0].result
-    width = max(_display_width(row.result.label) for row in rows)
+    width = max(display_width(row.result.label) for row in rows)
     print("")
     print(
         f"wrk -t1 -c{args.connections} -d{args.duration}s (unless said) against granian (1 worker),"
@@ -242,41 +228,25 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
             met, missed = met + holds, missed + (not holds)
             verdict = f"{row.goal.describe()}: {'met' if holds else 'NOT MET'}"
         print(
-            f"{result.label}{' ' * (width - _display_width(result.label))}"
+            f"{pad(result.label, width)}"
             f"  {result.requests_per_second:>9.1f}  {result.p50_ms:>7.1f} ms"
             f"  {result.p99_ms:>7.1f} ms  {result.errors:>6}  {share:>5.1f}%  {verdict}"
         )
     print(f"\nGoals met: {met} of {met + missed} (a goal not met does not fail the run).")
-    print(
-        f"Note: this machine has {os.cpu_count() or 1} CPU core(s); wrk, the granian worker and the"
-        " database share them,\nso compare rows of one run (shares of the bare route), not absolute"
-        " figures."
-    )
-    if warning := busy_warning(args.busy_before):
-        print(warning)
+    print_machine_note(args.busy_before, "wrk, the granian worker and the database")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.catalog", description=__doc__.split("\n\n")[0]
-    )
+    parser = benchmark_parser("catalog", __doc__, app=True)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per route (default 10)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
-    parser.add_argument("--app", default=APP, help=f"the app factory granian serves (default {APP})")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first (default 2)")
     parser.add_argument("--database", choices=BACKENDS, default="postgresql", help="default postgresql")
     args = parser.parse_args()
     if args.duration < 1 or args.connections < 1 or args.warmup < 0:
         parser.error("--duration and --connections must be at least 1, --warmup at least 0")
     args.busy_before = busy_cpu_share()
-    signal.signal(signal.SIGTERM, raise_interrupt)
-    try:
-        rows = run(args)
-    except KeyboardInterrupt:
-        sys.exit("interrupted: servers stopped")
-    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
-        sys.exit(f"benchmark failed: {error}")
-    print_table(rows, args)
+    print_table(guarded(lambda: run(args)), args)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,19 +26,20 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 from sqlalchemy.exc import SADeprecationWarning
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from storefront.config import Settings
 from tests.support.databases import migrate
 from tests.support.postgres import free_port, throwaway_postgres
 
 warnings.filterwarnings("ignore", category=SADeprecationWarning)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from email.message import Message
 
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +53,7 @@ BACKENDS = ("postgresql", "sqlite")
 WRK_INSTALL = "apt-get install -y wrk"
 STARTUP_TIMEOUT = 30.0
 BUSY_WARNING = 0.25  # warn when other processes used more of the CPU than this before the run
+T = TypeVar("T")
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -232,14 +236,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serve(env: dict[str, str], log_file: Path, app: str = APP) -> Iterator[str]:
-    """Run granian (one worker) on a free port; yield its base URL once /health answers."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-        "--log-level", "warning", "--no-access-log", app,
-    ]  # fmt: skip
+def running(command: list[str], env: dict[str, str], log_file: Path, ready_url: str) -> Iterator[None]:
+    """Run ``command`` in its own process group, logging to ``log_file``; yield once ``ready_url``
+    answers 200; stop the group at the end, on failure and on Ctrl-C."""
     with log_file.open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -249,28 +248,39 @@ def serve(env: dict[str, str], log_file: Path, app: str = APP) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             if process.poll() is not None:
                 raise RuntimeError(
-                    f"the server exited with code {process.returncode}:\n{log_file.read_text()}"
+                    f"{command[2]} exited with code {process.returncode}:\n{log_file.read_text()}"
                 )
             try:
-                if get_status(base_url + PLAIN) == HTTPStatus.OK:
+                if get_status(ready_url) == HTTPStatus.OK:
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline:
                 seconds = f"{STARTUP_TIMEOUT:.0f} s"
-                raise RuntimeError(
-                    f"the server did not answer {PLAIN} within {seconds}:\n{log_file.read_text()}"
-                )
+                raise RuntimeError(f"{ready_url} did not answer within {seconds}:\n{log_file.read_text()}")
             time.sleep(0.2)
-        yield base_url
+        yield
     finally:
         _stop(process)
+
+
+@contextmanager
+def serve(env: dict[str, str], log_file: Path, app: str = APP) -> Iterator[str]:
+    """Run granian (one worker) on a free port; yield its base URL once /health answers."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+        "--log-level", "warning", "--no-access-log", app,
+    ]  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    with running(command, env, log_file, base_url + PLAIN):
+        yield base_url
 
 
 def server_env(database_url: str, workdir: Path, *, page_cache_seconds: int | None) -> dict[str, str]:
@@ -293,6 +303,20 @@ def server_env(database_url: str, workdir: Path, *, page_cache_seconds: int | No
     return env
 
 
+def production_settings(database_url: str, workdir: Path, *, page_cache_seconds: int) -> Settings:
+    """The settings of :func:`server_env`, for an app built in this process."""
+    return Settings(
+        environment="production",
+        database_url=database_url,
+        secret_key="benchmark-secret-key",
+        stripe_webhook_secret="whsec_benchmark",
+        media_dir=workdir / "media",
+        mail_dir=workdir / "mail",
+        session_dir=workdir / "var" / "sessions",
+        page_cache_seconds=page_cache_seconds,
+    )
+
+
 # ---- a shopper over HTTP --------------------------------------------------------------------
 
 
@@ -310,10 +334,13 @@ class HttpShopper:
         self.base_url = base_url
         self.county = county
         self.cookies: dict[str, str] = {}
+        self.status = 0
+        """Of the last answer."""
         self.opener = urllib.request.build_opener(_NoRedirects)
 
     def _open(self, path: str, data: dict[str, object] | None = None) -> str:
-        """The answer's body (empty for a redirect, which is not followed); raises on 4xx and 5xx."""
+        """The answer's body (empty for a redirect, which is not followed); raises on 4xx and 5xx
+        (:attr:`status` holds the code either way)."""
         headers = {"Cookie": self.cookie_header()}
         if data is not None:
             headers["x-csrftoken"] = self.cookies.get("csrftoken", "")
@@ -321,9 +348,11 @@ class HttpShopper:
         request = urllib.request.Request(f"{self.base_url}/c/{self.county}{path}", body, headers)
         try:
             with self.opener.open(request, timeout=30) as response:
+                self.status = response.status
                 self._keep(response.headers)
                 return response.read().decode()
         except urllib.error.HTTPError as error:
+            self.status = error.code
             if not HTTPStatus.MULTIPLE_CHOICES <= error.code < HTTPStatus.BAD_REQUEST:
                 raise
             self._keep(error.headers)
@@ -341,6 +370,14 @@ class HttpShopper:
         if "csrftoken" not in self.cookies:
             self.get("/cart")
         return self._open(path, data)
+
+    def link(self, html: str, kind: str) -> str:
+        """The first link of the county's ``kind`` (``products``, ``category``) on a page, as a
+        path within the county."""
+        match = re.search(rf'href="/c/{self.county}(/{kind}/[^"?#]+)"', html)
+        if match is None:
+            raise RuntimeError(f"no /{kind}/ link on the page of {self.county}")
+        return match.group(1)
 
     def cookie_header(self) -> str:
         """What a browser would send back: every cookie it was given."""
@@ -367,16 +404,50 @@ def busy_cpu_share(seconds: float = 1.0) -> float | None:
     return 1 - (idle_after - idle_before) / total if total else None
 
 
-def busy_warning(busy_before: float | None) -> str:
-    """A line to print when other processes kept the machine busy before the run, else ''."""
-    if busy_before is None or busy_before <= BUSY_WARNING:
-        return ""
-    return (
-        f"Warning: other processes kept {100 * busy_before:.0f} % of the CPU busy just before the"
-        " run;\nthe figures are lower and noisier than on an idle machine."
-    )
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns."""
+    return text + " " * (width - display_width(text))
 
 
 def raise_interrupt(_signum: int, _frame: object) -> None:
     """A SIGTERM handler: clean-up runs as on Ctrl-C."""
     raise KeyboardInterrupt
+
+
+def benchmark_parser(module: str, doc: str, *, app: bool = False) -> argparse.ArgumentParser:
+    """The command line of ``python -m benchmarks.<module>``, described by its docstring's first
+    paragraph; with ``app``, the ``--app`` option (another app factory, to compare a change)."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{module}", description=doc.split("\n\n")[0])
+    if app:
+        parser.add_argument("--app", default=APP, help=f"the app factory granian serves (default {APP})")
+    return parser
+
+
+def guarded(work: Callable[[], T]) -> T:
+    """Run a benchmark: SIGTERM cleans up as Ctrl-C does; an interruption or a failure ends the
+    program with one line and a non-zero exit code."""
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        return work()
+    except KeyboardInterrupt:
+        sys.exit("interrupted: servers stopped")
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        sys.exit(f"benchmark failed: {error}")
+
+
+def print_machine_note(busy_before: float | None, sharing: str) -> None:
+    """Say what the figures can mean on this machine, and warn if it was busy before the run."""
+    print(
+        f"Note: this machine has {os.cpu_count() or 1} CPU core(s), shared by {sharing}:\n"
+        "compare figures of one run (shares, ratios), not absolute figures across machines or runs."
+    )
+    if busy_before is not None and busy_before > BUSY_WARNING:
+        print(
+            f"Warning: other processes kept {100 * busy_before:.0f} % of the CPU busy just before"
+            " the run;\nthe figures are lower and noisier than on an idle machine."
+        )
