@@ -1,8 +1,8 @@
 """The page cache for catalog pages: shared by every visitor, so it never holds anything personal.
 
 Pages every visitor sees alike (directory, county home, categories, producers, brand story,
-sitemap) are kept for ``PAGE_CACHE_SECONDS``. Three rules keep one visitor's things from reaching
-the next (DESIGN section 2a):
+sitemap) are kept for ``PAGE_CACHE_SECONDS``, product pages for one second (:data:`LIVE_PAGE`).
+Three rules keep one visitor's things from reaching the next (DESIGN section 2a):
 
 - :class:`PageCacheBoundary` is the innermost app middleware: cookies that outer middleware add
   for one visitor (session, language, referral) go on that visitor's copy of the response, never
@@ -70,6 +70,13 @@ MAX_MEMORY_ENTRIES = 1000
 SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}}
 """Route options for pages every visitor sees alike: served from the page cache, and without the
 CSRF cookie (a response that sets a cookie is never stored)."""
+
+LIVE_PAGE: dict[str, Any] = {"cache": 1, "opt": {"exclude_from_csrf": True}}
+"""Route options for a shared page that shows stock (the product page): like :data:`SHARED_PAGE`,
+but kept one second, so what a checkout takes shows within a second without a content version of
+its own, while a livestream's thousands of viewers are served one render a second. Its forms carry
+no visitor's token: HTMX sends the cookie's, and without JavaScript they ask a page of the
+visitor's own (``cart:confirm-add``)."""
 
 _FRESH_UNTIL = struct.Struct("!d")
 

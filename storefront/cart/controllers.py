@@ -105,9 +105,50 @@ class CartController(Controller):
             )
         return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
 
+    @get("/items", name="cart:confirm-add")
+    async def confirm_add(
+        self,
+        request: HTMXRequest,
+        county: CurrentCounty,
+        cart: Cart,
+        variant_id: str = "",
+        quantity: str = "1",
+    ) -> Template:
+        """Add to cart pressed without JavaScript. The product page is shared by every visitor (it
+        is cached), so its form carries no token of theirs and asks here instead of posting: this
+        page, the visitor's own, shows the choice and posts it with their token."""
+        form = read_form(AddToCartForm, {"variant_id": variant_id, "quantity": quantity})
+        try:
+            chosen = (
+                None if form.data is None else await cart.bought_now(form.data.variant_id, form.data.quantity)
+            )
+        except CartError as refused:
+            return await self._cart_page(request, county, cart, error=str(refused))
+        if chosen is None:
+            return await self._cart_page(request, county, cart, error=form.error)
+        return Template("shop/confirm_add.html", context={"county": county, "line": chosen.lines[0]})
+
     @post("/buy-now", name="cart:buy-now")
     async def buy_now(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, data: FormData
+    ) -> Template | Redirect | ClientRedirect:
+        return await self._buy_now(request, county, cart, data)
+
+    @get("/buy-now", name="cart:buy-now-link")
+    async def buy_now_link(
+        self,
+        request: HTMXRequest,
+        county: CurrentCounty,
+        cart: Cart,
+        variant_id: str = "",
+        quantity: str = "1",
+    ) -> Template | Redirect | ClientRedirect:
+        """Buy now pressed without JavaScript on the (cached, token-free) product page: it changes
+        nothing, so it needs no token."""
+        return await self._buy_now(request, county, cart, {"variant_id": variant_id, "quantity": quantity})
+
+    async def _buy_now(
+        self, request: HTMXRequest, county: CurrentCounty, cart: Cart, data: dict[str, object]
     ) -> Template | Redirect | ClientRedirect:
         """ "Buy now": checkout of this one line on its own; what the cart already holds is neither
         added to the order nor changed (the line is checked here so a refusal shows on the product)."""

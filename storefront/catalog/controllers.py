@@ -15,7 +15,7 @@ from storefront.catalog.service import CategoryService, Page, ProducerService, P
 from storefront.db import DbSession
 from storefront.metrics.events import SEARCH, record
 from storefront.origins import origin
-from storefront.page_cache import SHARED_PAGE
+from storefront.page_cache import LIVE_PAGE, SHARED_PAGE
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import canonical_url
 
@@ -76,7 +76,7 @@ class ShopController(Controller):
             },
         )
 
-    @get("/products/{slug:str}", name="shop:product")
+    @get("/products/{slug:str}", name="shop:product", **LIVE_PAGE)
     async def product(
         self, request: Request, county: CurrentCounty, products: Products, slug: FromPath[str]
     ) -> Template:

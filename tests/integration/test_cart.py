@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -173,3 +175,68 @@ async def test_quantities_out_of_range_answer_with_a_message_in_the_shoppers_lan
     await client.get("/c/raohe/cart?lang=en")
     in_english = await shopper.add(jar.id, 120, **htmx)
     assert "At most 99 of one item per order" in in_english.text
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's form posting to ``action``, as a browser would send them."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html, re.S)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+@pytest.mark.parametrize("visitor", ["new", "with a cart"])
+async def test_without_javascript_the_cached_product_page_adds_to_the_cart_after_asking_once_more(
+    client, shop, visitor
+):
+    """The product page is shared by every visitor, so its form holds no token of theirs: without
+    JavaScript it asks a page of the visitor's own, which keeps their choice and posts it."""
+    _, variants = shop
+    jar = variants["raohe"][0]  # the first size of the first product
+    if visitor == "with a cart":
+        await Shopper(client, "raohe").add(variants["raohe"][2].id, 1)
+    home = (await client.get("/c/raohe/")).text
+    product = (await client.get(re.search(r'href="(/c/raohe/products/[a-z0-9-]+)"', home)[1])).text
+    assert '<form class="variant-form buy-form" method="get" action="/c/raohe/cart/items"' in product
+    assert "_csrf_token" not in product
+    asked = await client.get("/c/raohe/cart/items", params={"variant_id": jar.id, "quantity": "2"})
+    assert asked.status_code == 200 and "再按一次" in asked.text and "× 2" in asked.text
+    fields = form_fields(asked.text, "/c/raohe/cart/items")
+    assert fields["variant_id"] == str(jar.id) and fields["quantity"] == "2" and fields["_csrf_token"]
+    added = await client.post("/c/raohe/cart/items", data=fields, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"] == "/c/raohe/cart"
+    cart = (await client.get("/c/raohe/cart")).text
+    assert line_count(cart) == (2 if visitor == "with a cart" else 1) and 'value="2"' in cart
+
+
+async def test_without_javascript_buy_now_on_the_cached_product_page_goes_to_the_checkout(client, shop):
+    _, variants = shop
+    jar = variants["raohe"][0]
+    bought = await client.get(
+        "/c/raohe/cart/buy-now", params={"variant_id": jar.id, "quantity": "3"}, follow_redirects=False
+    )
+    assert bought.status_code == 303
+    assert bought.headers["location"] == f"/c/raohe/checkout?variant_id={jar.id}&quantity=3"
+    assert line_count((await client.get("/c/raohe/cart")).text) == 0  # the cart is left as it was
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"variant_id": "x", "quantity": "1"}, "请先选择规格"),
+        ({"quantity": "1"}, "请先选择规格"),
+        ("junk quantity", "数量请填写整数"),
+        ("too many", "仅剩 20 件"),
+        ("another county", "本店没有这件商品"),
+    ],
+)
+async def test_asking_to_add_what_cannot_be_added_says_why_on_the_cart_page(client, shop, query, message):
+    _, variants = shop
+    jar, tea = variants["raohe"][0], variants["guzhang"][0]
+    named = {
+        "junk quantity": {"variant_id": jar.id, "quantity": "两"},
+        "too many": {"variant_id": jar.id, "quantity": "21"},
+        "another county": {"variant_id": tea.id, "quantity": "1"},
+    }
+    query = named[query] if isinstance(query, str) else query
+    for path in ("/c/raohe/cart/items", "/c/raohe/cart/buy-now"):
+        refused = await client.get(path, params=query, follow_redirects=False)
+        assert refused.status_code == 400 and message in refused.text, (path, refused.text[-3000:])

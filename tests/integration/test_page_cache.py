@@ -14,6 +14,8 @@ from sqlalchemy import event, select
 from storefront import page_cache
 from storefront.app import create_app
 from storefront.catalog.models import Variant
+from storefront.db import all_counties_scope, scope_to_county
+from storefront.stock.holds import hold
 from tests.support.factories import make_catalog, make_county
 from tests.support.shopper import Shopper
 
@@ -24,6 +26,7 @@ CACHED_PAGES = {
     "shop:producer": "/c/raohe/producers/li-family-raohe",
     "shop:about": "/c/raohe/about",
     "shop:sitemap": "/c/raohe/sitemap.xml",
+    "shop:product": "/c/raohe/products/linden-honey",
 }
 
 
@@ -32,7 +35,8 @@ async def catalog(session_maker) -> int:
     """The catalog of one county; the id of a variant to put in a cart."""
     async with session_maker() as session:
         county = await make_county(session, "raohe")
-        await make_catalog(session, county, products=3)
+        products = await make_catalog(session, county, products=3)
+        products[0].slug = "linden-honey"
         variant_id = await session.scalar(select(Variant.id).order_by(Variant.id))
         await session.commit()
     return variant_id
@@ -207,3 +211,29 @@ async def test_a_page_number_of_thousands_of_digits_is_a_clear_400(cached_app, p
         response = await client.get(f"{path}?page={'1' * 5000}")
         assert response.status_code == 400
         assert "<html" in response.text
+
+
+async def test_what_a_checkout_takes_shows_on_the_cached_product_page_within_a_second(
+    settings, catalog, session_maker, monkeypatch
+):
+    """Product pages are shared for a second: a checkout holding the last jars (no admin save, no
+    new content version) shows as sold out once that second is over, not a page-cache lifetime later."""
+    clock = [page_cache.time()]
+    monkeypatch.setattr(page_cache, "time", lambda: clock[0])
+    app = create_app(replace(settings, page_cache_seconds=60))
+    path = f"{CACHED_PAGES['shop:product']}?lang=en"
+    async with app.lifespan(), visitor(app) as shopper:
+        assert (await shopper.get(path)).text.count("In stock") == 2
+        async with session_maker() as session:
+            with all_counties_scope(session):
+                county_id = await session.scalar(select(Variant.county_id).where(Variant.id == catalog))
+            scope_to_county(session, county_id)
+            product_id = await session.scalar(select(Variant.product_id).where(Variant.id == catalog))
+            jars = await session.scalars(select(Variant.id).where(Variant.product_id == product_id))
+            assert await hold(session, dict.fromkeys(jars, 20)) == []
+            await session.commit()
+        clock[0] += 0.5
+        assert (await shopper.get(path)).text.count("In stock") == 2  # the same copy: it is cached
+        clock[0] += 0.6
+        page = (await shopper.get(path)).text
+        assert "In stock" not in page and page.count("Sold out") >= 2
