@@ -7,6 +7,8 @@ from alembic.autogenerate import rewriter
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 
+from storefront.catalog.search import not_search_index
+
 if TYPE_CHECKING:
     from advanced_alchemy.alembic.commands import AlembicCommandConfig
     from sqlalchemy.engine import Connection
@@ -43,6 +45,7 @@ def run_migrations_offline() -> None:
         user_module_prefix=config.user_module_prefix,
         render_as_batch=config.render_as_batch,
         process_revision_directives=writer,
+        include_name=not_search_index,
     )
 
     with context.begin_transaction():
@@ -61,6 +64,7 @@ def do_run_migrations(connection: "Connection") -> None:
         user_module_prefix=config.user_module_prefix,
         render_as_batch=config.render_as_batch,
         process_revision_directives=writer,
+        include_name=not_search_index,
     )
 
     with context.begin_transaction():

@@ -132,6 +132,9 @@ class Product(Localized, TenantScoped, Base):
     deleted later keeps its units counted. Stored so that a page costs the same on a product sold
     a million times."""
     position: Mapped[int] = mapped_column(Integer, default=0)
+    name_tokens: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    """The names as the search index holds them, written on every save (storefront.catalog.search)."""
+    description_tokens: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")

@@ -15,10 +15,11 @@ from typing import Any
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import BEST_SELLING_FIRST, SHOP_ORDER, Category, Producer, Product
+from storefront.catalog.search import search_statement
 from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
@@ -113,36 +114,19 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         )
 
     async def search(self, query: str) -> list[Product]:
-        """Substring search in both languages: 蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey."""
-        terms = query.split()
-        if not terms:
+        """Substring search in both languages, off the search index (storefront.catalog.search):
+        蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey; name matches first."""
+        session = self.repository.session
+        statement = search_statement(query, session.get_bind().dialect.name, SEARCH_LIMIT)
+        if statement is None:
             return []
-        conditions = []
-        for term in terms[:5]:
-            pattern = f"%{_escape_like(term)}%"
-            conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED_COLUMNS)))
-        return list(
-            await self.get_many(
-                Product.is_active.is_(True),
-                *conditions,
-                LimitOffset(limit=SEARCH_LIMIT, offset=0),
-                load=list(_LISTING),
-                order_by=list(SHOP_ORDER),
-            )
-        )
+        return list(await session.scalars(statement.options(*_LISTING)))
 
     async def sitemap_entries(self) -> list[tuple[str, object]]:
         rows = await self.repository.session.execute(
             select(Product.slug, Product.updated_at).where(Product.is_active.is_(True)).order_by(Product.id)
         )
         return list(rows.all())
-
-
-_SEARCHED_COLUMNS = (Product.name_zh, Product.name_en, Product.description_zh, Product.description_en)
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def product_json_ld(product: Product, county: County, *, page_url: str, base_url: str) -> dict[str, Any]:

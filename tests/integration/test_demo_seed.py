@@ -17,6 +17,7 @@ from demo import seed_demo
 from demo.content import load_counties
 from demo.images import PRODUCT_SIZE, product_image
 from storefront.catalog.models import Category, Producer, Product, ProductImage, Variant
+from storefront.catalog.service import ProductService
 from storefront.db import scope_to_all_counties, scope_to_county
 from storefront.media.names import picture_set, stored_files
 from storefront.tenancy.models import County
@@ -134,6 +135,17 @@ async def test_raohe_sells_black_bee_honey_and_pine_nuts(seeded: Seeded) -> None
     assert honey
     assert all("honey" in product.name_en.lower() for product in honey)
     assert any("松子" in product.name_zh for product in products)
+
+
+@in_module_loop
+async def test_the_shops_search_finds_every_product_by_its_names(seeded: Seeded) -> None:
+    for county in await _counties(seeded.session):
+        products = await _products(seeded.session, county)
+        search = ProductService(session=seeded.session)
+        for product in products:
+            for name in filter(None, (product.name_zh, product.name_en)):
+                found = [result.id for result in await search.search(name)]
+                assert (product.id in found) is product.is_active, (county.slug, name)
 
 
 @in_module_loop
