@@ -4,6 +4,9 @@ Litestar stores a new, empty session for every visitor without a cookie; for a s
 are mostly read by first-time visitors and crawlers, that is a store write per request for
 nothing. A session is created here the first time a cart or an order is kept.
 
+A visitor without a session cookie costs no store read and no new session id (a system call):
+the id is made when a session is first stored or started (:func:`start_session`).
+
 A session cookie naming no stored session (expired, or invented by someone planting it in a
 victim's browser) is never adopted: the visitor gets a new id. Each session also records the CSRF
 token in use when it was created, and keeps it (:class:`storefront.security.CsrfGuard`).
@@ -16,8 +19,10 @@ import secrets
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.session import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Empty, Message
+from litestar.types import Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 CSRF_KEY = "csrf"
@@ -50,8 +55,23 @@ class LazySessionBackend(ServerSideSessionBackend):
         await super().store_in_message(scope_session, message, connection)
 
 
+class LazySessionMiddleware(SessionMiddleware[LazySessionBackend]):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connection: ASGIConnection = ASGIConnection(scope, receive=receive, send=send)
+        if connection.cookies.get(self.backend.config.key):
+            scope["session"] = await self.backend.load_from_connection(connection)
+            connection._connection_state.session_id = self.backend.get_session_id(connection)
+        else:
+            scope["session"] = {}
+        await self.app(scope, receive, self.create_send_wrapper(connection))
+
+
 class LazySessionConfig(ServerSideSessionConfig):
     _backend_class = LazySessionBackend
+
+    @property
+    def middleware(self) -> DefineMiddleware:
+        return DefineMiddleware(LazySessionMiddleware, backend=self._backend_class(config=self))
 
 
 def start_session(connection: ASGIConnection) -> str:
@@ -64,8 +84,8 @@ def start_session(connection: ASGIConnection) -> str:
 
 
 def visitor_key(connection: ASGIConnection) -> str | None:
-    """A name for the visitor's session that is safe to store (a hash of its id); None without one."""
-    session_id = connection.get_session_id()
-    if not connection.scope.get("session") or not session_id:
+    """A name for the visitor's session that is safe to store (a hash of its id); None while the
+    session holds nothing."""
+    if not connection.scope.get("session"):
         return None
-    return hashlib.sha256(session_id.encode()).hexdigest()
+    return start_session(connection)  # a session filled in this very request gets its id now
