@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,10 +60,23 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def negotiate_language(request: Request) -> str:
     """``?lang=`` wins, then the remembered cookie, then ``Accept-Language``, then Chinese."""
-    for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    for candidate in (requested_language(request), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in LANGUAGES:
             return candidate
-    accept = request.headers.get("accept-language", "")
+    return accepted_language(request.headers.get("accept-language", ""))
+
+
+def requested_language(request: Request) -> str | None:
+    """The address's ``?lang=`` (the query is parsed only when it has one: most have none)."""
+    if b"lang=" not in request.scope.get("query_string", b""):
+        return None
+    return request.query_params.get("lang")
+
+
+@lru_cache(maxsize=512)
+def accepted_language(accept: str) -> str:
+    """The language of ours an ``Accept-Language`` header ranks first (remembered: a few browsers'
+    headers make most requests)."""
     ranked = []
     for index, part in enumerate(accept.split(",")):
         tag, _, params = part.strip().partition(";")

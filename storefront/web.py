@@ -21,6 +21,7 @@ from storefront.i18n import (
     gettext,
     negotiate_language,
     ngettext,
+    requested_language,
 )
 from storefront.media.names import picture_set
 from storefront.money import format_money
@@ -177,7 +178,7 @@ class LanguageMiddleware(ASGIMiddleware):
         request: Request = Request(scope)
         language = negotiate_language(request)
         token = current_language.set(language)
-        if request.query_params.get("lang") == language:
+        if requested_language(request) == language:
             send = send_with_cookie(
                 send, Cookie(key=LANGUAGE_COOKIE, value=language, max_age=LANGUAGE_COOKIE_MAX_AGE)
             )
