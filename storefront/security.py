@@ -19,11 +19,11 @@ from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash, generate_csrf_token
+from litestar.middleware.csrf import CSRF_SECRET_BYTES, CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
 
 from storefront.sessions import CSRF_COOKIE, CSRF_KEY
-from storefront.web import send_with_cookie
+from storefront.web import hex_tokens, send_with_cookie
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,6 +44,7 @@ visitor's cookie to another, and the browser asks again rather than guessing a f
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "_csrf_token"
+_CSRF_SECRETS = hex_tokens(CSRF_SECRET_BYTES)
 
 
 def secure_send(scope: Scope, send: Send) -> Send:
@@ -97,7 +98,7 @@ class CsrfGuard(ASGIMiddleware):
             send = send_with_cookie(send, Cookie(key=CSRF_COOKIE, value=bound, secure=self.secure))
         state = ScopeState.from_scope(scope)
         if scope["method"] in SAFE_METHODS:
-            state.csrf_token = cookie or generate_csrf_token(secret=self.secret)
+            state.csrf_token = cookie or self._new_token()
             if cookie is None:
                 send = self._send_new_token(send, state.csrf_token)
         else:
@@ -117,6 +118,11 @@ class CsrfGuard(ASGIMiddleware):
         if not (isinstance(submitted, str) and cookie and self._tokens_match(submitted, cookie)):
             raise PermissionDeniedException(detail="CSRF token verification failed")
         return submitted
+
+    def _new_token(self) -> str:
+        """A token as Litestar makes them: a random secret and its signature."""
+        secret = next(_CSRF_SECRETS)
+        return secret + generate_csrf_hash(token=secret, secret=self.secret)
 
     def _unsigned(self, token: str) -> str | None:
         """The random part of a token we signed; None for any other text."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -30,6 +31,8 @@ from storefront.page_cache import page_query
 from storefront.static_files import STATIC_DIR, StaticAssets
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2.runtime import Context
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -157,6 +160,15 @@ def first_cookies(scope: Scope) -> dict[str, str]:
                     found.setdefault(name.strip(), content.strip().strip('"'))
         scope["state"][FIRST_COOKIES_KEY] = found
     return found
+
+
+def hex_tokens(size: int) -> Iterator[str]:
+    """Random tokens of ``size`` bytes, in hexadecimal, read from the system's random source 256
+    at a time (one read each is a system call that costs more than the rest of a cached page)."""
+    while True:
+        block = secrets.token_bytes(size * 256)
+        for start in range(0, len(block), size):
+            yield block[start : start + size].hex()
 
 
 def send_with_cookie(send: Send, cookie: Cookie) -> Send:

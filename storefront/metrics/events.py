@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import re
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
@@ -34,11 +33,10 @@ from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.recorder import PendingEvent
 from storefront.metrics.referrals import clicked_code, referral_in
 from storefront.origins import HOST_COUNTY_KEY
-from storefront.web import first_cookies
+from storefront.web import first_cookies, hex_tokens
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Iterator
 
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,16 +79,7 @@ NOT_PAGES = frozenset({"cart:count", "checkout:divisions"})
 PRODUCT_ROUTE = "shop:product"
 
 
-def _visitor_ids() -> Iterator[str]:
-    """Random visitor ids, read from the system's random source 256 at a time (one read each is a
-    system call that costs more than the rest of recording)."""
-    while True:
-        block = secrets.token_bytes(16 * 256)
-        for start in range(0, len(block), 16):
-            yield block[start : start + 16].hex()
-
-
-_VISITOR_IDS = _visitor_ids()
+_VISITOR_IDS = hex_tokens(16)
 
 
 def device_of(user_agent: str) -> str:
@@ -173,16 +162,16 @@ class EventMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = scope["path_params"].get("county_slug")
-        recorder = _recorder(scope)
+        if slug is None or scope["state"].get(HEAD_REQUEST) or (recorder := _recorder(scope)) is None:
+            await next_app(scope, receive, send)  # no shop's page: nothing to count
+            return
         user_agent = fragment = b""
         for key, value in scope["headers"]:
             if key == b"user-agent":
                 user_agent = value
             elif key == b"hx-request":
                 fragment = value
-        device = None
-        if slug is not None and recorder is not None and not scope["state"].get(HEAD_REQUEST):
-            device = shopper_device(user_agent)
+        device = shopper_device(user_agent)
         if device is None:
             await next_app(scope, receive, send)
             return
