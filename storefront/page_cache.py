@@ -38,6 +38,7 @@ from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.middleware import ASGIMiddleware
+from litestar.middleware.response_cache import ResponseCacheMiddleware
 from litestar.status_codes import HTTP_200_OK
 from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
@@ -123,8 +124,14 @@ class PageCacheBoundary(ASGIMiddleware):
     version it was rendered at, even if a save lands meanwhile. Litestar's response cache keeps
     the start message it passed on and encodes it once the body is done; outer middleware add
     their ``Set-Cookie`` to that same message in place. Must be the last (innermost) middleware of
-    the app.
+    the app. A route with no cached handler is left unwrapped (Litestar puts its response cache
+    right inside the app's middleware on the routes that have one, and only there).
     """
+
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        if not isinstance(app, ResponseCacheMiddleware):
+            return app
+        return super().__call__(app)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if not scope["route_handler"].cache:
@@ -248,8 +255,10 @@ def publish_after_commit(
 
     async def before_send(message: Message, scope: Scope) -> None:
         session = get_aa_scope_state(scope, session_scope_key)  # gone once the handler closed it
+        if session is None:
+            return  # no database session in this request (most cached pages, /health): nothing to do
         await handler(message, scope)
-        if session is not None and message["type"] == "http.response.start":
+        if message["type"] == "http.response.start":
             await publish_content_changes(scope["litestar_app"].stores.get(VERSIONS_STORE), session)
 
     return before_send
