@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health")
 PLATFORM_LABELS = {"www"}
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+MAX_REMEMBERED_HOSTS = 4096
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
 
@@ -66,6 +67,9 @@ class CountyHosts:
         self._custom: dict[str, str] = {}
         self._loaded_at = float("-inf")
         self._loaded_version: str | None = None
+        self._suffix = f".{self.base_domain}"
+        self._own_hosts = {self.base_domain, self.public_host}
+        self._configured: dict[str, HostMatch] = {}
 
     async def _custom_domains(self) -> dict[str, str]:
         if self.session_maker is None:
@@ -82,20 +86,25 @@ class CountyHosts:
         return f"{self._scheme}://{host}{self._port}"
 
     async def match(self, host_header: str) -> HostMatch | None:
-        """What ``host_header`` stands for on this platform; None when it is not one of ours."""
+        """What ``host_header`` stands for on this platform; None when it is not one of ours. The
+        names configuration alone decides are remembered: a few make nearly every request."""
+        if found := self._configured.get(host_header):
+            return found
         host = host_header.strip().lower()
         host = host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0].rstrip(".")
-        suffix = f".{self.base_domain}"
-        if host.endswith(suffix):
-            label = host[: -len(suffix)]
+        if host.endswith(self._suffix):
+            label = host[: -len(self._suffix)]
             if label in PLATFORM_LABELS:
-                return HostMatch(self.public_origin)
-            return HostMatch(self._origin(host), label) if label and "." not in label else None
-        if host in {self.base_domain, self.public_host} or (self.allow_loopback and host in LOOPBACK):
-            return HostMatch(self.public_origin)
-        if slug := (await self._custom_domains()).get(host):
-            return HostMatch(self._origin(host), slug)
-        return None
+                found = HostMatch(self.public_origin)
+            elif label and "." not in label:
+                found = HostMatch(self._origin(host), label)
+        elif host in self._own_hosts or (self.allow_loopback and host in LOOPBACK):
+            found = HostMatch(self.public_origin)
+        elif slug := (await self._custom_domains()).get(host):
+            return HostMatch(self._origin(host), slug)  # read again when the platform's version changes
+        if found is not None and len(self._configured) < MAX_REMEMBERED_HOSTS:
+            self._configured[host_header] = found
+        return found
 
     async def route(self, scope: Scope) -> bool:
         """Record the request's origin and turn ``/products/x`` on a county's host into
