@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, text, update
 
-import storefront.app  # noqa: F401  (its modules register the ORM events that derive product columns)
 from benchmarks.support import (
     BACKENDS,
     Databases,
