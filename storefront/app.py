@@ -34,7 +34,6 @@ from storefront.content_versions import VERSIONS_STORE
 from storefront.i18n import current_language, negotiate_language
 from storefront.metrics.events import HEAD_REQUEST, EventMiddleware
 from storefront.metrics.recorder import EventRecorder, run_event_writer, writer_engine
-from storefront.metrics.referrals import ReferralMiddleware
 from storefront.metrics.rollups import run_rollups
 from storefront.notifications.mail import Mailer
 from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
@@ -209,7 +208,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageMiddleware(),
             RejectNulBytes(),
             LazySessionConfig(secure=settings.is_production).middleware,
-            ReferralMiddleware(secure=settings.is_production),
             EventMiddleware(secure=settings.is_production),  # outside the page cache: cached pages count
             CsrfGuard(secret=settings.secret_key, secure=settings.is_production),
             PageCacheBoundary(),  # innermost: see storefront.page_cache

@@ -31,7 +31,7 @@ from storefront.clock import beijing_date, utcnow
 from storefront.metrics.buyers import add_buyer_order
 from storefront.metrics.models import Creator, DailyMetric, Event
 from storefront.metrics.recorder import PendingEvent
-from storefront.metrics.referrals import clicked_code, referral_in
+from storefront.metrics.referrals import COOKIE_MAX_AGE, clicked_code, referral_cookies, referral_in
 from storefront.origins import HOST_COUNTY_KEY
 from storefront.web import first_cookies, hex_tokens
 
@@ -145,7 +145,8 @@ def record(request: Request, kind: str, **fields: Any) -> None:
 
 
 class EventMiddleware(ASGIMiddleware):
-    """Gives each shop visitor a ``vid`` and records page views, visits and product views; outside
+    """Gives each shop visitor a ``vid``, a creator's link's visitor the referral cookies
+    (``storefront.metrics.referrals``), and records page views, visits and product views; outside
     the page cache, so cached pages count and never carry one visitor's cookie to another.
 
     Every shop request passes here, cached pages at several thousand a second: the request is read
@@ -157,13 +158,16 @@ class EventMiddleware(ASGIMiddleware):
         self.flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     def _cookie(self, key: str, value: str, max_age: int, path: str = "/") -> tuple[bytes, bytes]:
-        """A ``Set-Cookie`` header (names, values and paths here are plain ASCII letters, digits, dashes)."""
+        """A ``Set-Cookie`` header (names, values, paths here: ASCII letters, digits and ``-_./``)."""
         return b"set-cookie", f"{key}={value}; Max-Age={max_age}; Path={path}{self.flags}".encode()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        referral = [
+            self._cookie(key, value, COOKIE_MAX_AGE, path) for key, value, path in referral_cookies(scope)
+        ]
         slug = scope["path_params"].get("county_slug")
         if slug is None or scope["state"].get(HEAD_REQUEST) or (recorder := _recorder(scope)) is None:
-            await next_app(scope, receive, send)  # no shop's page: nothing to count
+            await next_app(scope, receive, self._with_headers(send, referral) if referral else send)
             return
         user_agent = fragment = b""
         for key, value in scope["headers"]:
@@ -173,7 +177,7 @@ class EventMiddleware(ASGIMiddleware):
                 fragment = value
         device = shopper_device(user_agent)
         if device is None:
-            await next_app(scope, receive, send)
+            await next_app(scope, receive, self._with_headers(send, referral) if referral else send)
             return
         visitor = _visitor_of(scope)
         new_visitor = visitor is None
@@ -184,7 +188,7 @@ class EventMiddleware(ASGIMiddleware):
 
         async def send_recording(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
+                headers = [*message.get("headers", ()), *referral]
                 if new_visitor:
                     headers.append(self._cookie(VISITOR_COOKIE, visitor, VISITOR_MAX_AGE))
                 if is_page and message["status"] == 200 and _is_html(headers):
@@ -196,6 +200,15 @@ class EventMiddleware(ASGIMiddleware):
             await send(message)
 
         await next_app(scope, receive, send_recording)
+
+    @staticmethod
+    def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+        async def send_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), *headers]}
+            await send(message)
+
+        return send_headers
 
 
 def _record_page(scope: Scope, recorder: EventRecorder, device: str, visitor: str) -> None:

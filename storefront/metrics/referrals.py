@@ -2,9 +2,9 @@
 with the time of the click, for 30 days; the last click wins. At checkout the code is resolved to
 the county's creator (:func:`storefront.metrics.creators.referring_creator`).
 
-Design: two cookies, written together by :class:`ReferralMiddleware` on a shop request that carries a
-valid code, both scoped to the shop that was visited, so that a browser sends them back to that
-shop only:
+Design: two cookies, written together (:func:`referral_cookies`, added to the response by
+:class:`storefront.metrics.events.EventMiddleware`) on a shop request that carries a valid code,
+both scoped to the shop that was visited, so that a browser sends them back to that shop only:
 
 - on the platform's host (path-routed shops) with ``Path=/c/{slug}``: the browser sends them to
   ``/c/{slug}`` and everything below it, never to ``/c/{other}`` (nor to ``/c/{slug}x``);
@@ -31,13 +31,11 @@ import datetime
 import re
 
 from litestar import Request
-from litestar.datastructures import Cookie
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 
 from storefront.clock import utcnow
 from storefront.origins import HOST_COUNTY_KEY
-from storefront.web import first_cookies, send_with_cookie
+from storefront.web import first_cookies
 
 REFERRAL_PARAM = "ref"
 COOKIE_NAME = "ref"
@@ -57,34 +55,17 @@ def shop_slug(scope: Scope) -> str | None:
     return found.group(1) if found else None
 
 
-class ReferralMiddleware(ASGIMiddleware):
-    """Answers a shop visit with a valid ``ref`` code with that shop's referral cookies (the last
-    click wins: a new code replaces the one before, with its own time)."""
-
-    def __init__(self, *, secure: bool = False) -> None:
-        self.secure = secure
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        code = clicked_code(scope)
-        if code is not None:
-            slug = shop_slug(scope)
-            on_own_host = slug is not None and scope["state"].get(HOST_COUNTY_KEY) == slug
-            path = "/" if slug is None or on_own_host else f"/c/{slug}"
-            cookies = [(COOKIE_NAME, code)]
-            if slug is not None:
-                cookies.append((CLICK_COOKIE_NAME, f"{slug}.{int(utcnow().timestamp())}"))
-            for key, value in cookies:
-                cookie = Cookie(
-                    key=key,
-                    value=value,
-                    path=path,
-                    max_age=COOKIE_MAX_AGE,
-                    httponly=True,
-                    secure=self.secure,
-                    samesite="lax",
-                )
-                send = send_with_cookie(send, cookie)
-        await next_app(scope, receive, send)
+def referral_cookies(scope: Scope) -> list[tuple[str, str, str]]:
+    """The cookies (name, value, path) a visit with a valid ``ref`` code gets: the last click wins,
+    a new code replaces the one before, with its own time. None without a valid code."""
+    code = clicked_code(scope)
+    if code is None:
+        return []
+    slug = shop_slug(scope)
+    if slug is None:
+        return [(COOKIE_NAME, code, "/")]
+    path = "/" if scope["state"].get(HOST_COUNTY_KEY) == slug else f"/c/{slug}"
+    return [(COOKIE_NAME, code, path), (CLICK_COOKIE_NAME, f"{slug}.{int(utcnow().timestamp())}", path)]
 
 
 def clicked_code(scope: Scope) -> str | None:
