@@ -5,6 +5,10 @@ Litestar compresses inside its response cache: a page is stored as it was compre
 visitor who rendered it, and later hits are sent exactly as stored. So the page cache's key holds
 the encoding the visitor's ``Accept-Encoding`` gets (:func:`response_encoding`), and a browser that
 asked for none never gets a brotli page rendered for another.
+
+A response smaller than :data:`MINIMUM_SIZE` in one piece (``/health``, an HTMX fragment such as
+the cart count) is sent as it is without starting a compressor first (a gzip one costs more than
+the rest of such a request): :class:`LazyCompression`.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from litestar.config.compression import CompressionConfig
 from litestar.enums import CompressionEncoding
+from litestar.middleware.compression import CompressionMiddleware
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
+    from litestar.types import Message, Scope, Send
 
 SKIP_COMPRESSION = "skip_compression"
 """Route option for responses that are compressed already (pictures)."""
@@ -24,8 +30,44 @@ MINIMUM_SIZE = 500
 IDENTITY = "identity"
 
 
+class LazyCompression(CompressionMiddleware):
+    """Litestar's compression, whose compressor is made only for a response it will compress."""
+
+    def create_compression_send_wrapper(self, send: Send, compression_encoding: str, scope: Scope) -> Send:
+        start: Message | None = None
+        compressing: Send | None = None
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal start, compressing
+            if compressing is None and message["type"] == "http.response.start":
+                start = message
+                return
+            if (
+                compressing is None
+                and start is not None
+                and message["type"] == "http.response.body"
+                and not message.get("more_body")
+                and len(message["body"]) < self.config.minimum_size
+            ):
+                await send(start)  # what Litestar's wrapper does with it, after making a compressor
+                await send(message)
+                return
+            if compressing is None:
+                compressing = super(LazyCompression, self).create_compression_send_wrapper(
+                    send,
+                    compression_encoding,
+                    scope,  # type: ignore[arg-type]
+                )
+                if start is not None:
+                    await compressing(start)
+            await compressing(message)
+
+        return send_wrapper
+
+
 def compression_config() -> CompressionConfig:
     return CompressionConfig(
+        middleware_class=LazyCompression,
         backend="brotli",
         brotli_quality=5,
         brotli_gzip_fallback=True,
