@@ -48,7 +48,7 @@ from storefront.page_cache import (
 from storefront.payments.controllers import stripe_webhook
 from storefront.payments.gateway import PaymentGateway
 from storefront.security import CsrfGuard, secure_send
-from storefront.sessions import LazySessionConfig
+from storefront.sessions import SESSIONS_STORE, LazySessionConfig, run_session_cleanup
 from storefront.shop import SUGGESTIONS_KEY, county_shop, suggest_best_sellers
 from storefront.static_files import FILE_PREFIXES, STATIC_DIR, StaticAssets, files_app
 from storefront.sweeper import run_sweeper
@@ -128,14 +128,14 @@ def _stores(settings: Settings) -> dict[str, Store]:
     if settings.redis_url:
         redis = RedisStore.with_client(url=settings.redis_url)
         stores = {
-            "sessions": redis.with_namespace("sessions"),
+            SESSIONS_STORE: redis.with_namespace("sessions"),
             PAGE_STORE: redis.with_namespace("pages"),  # every page is stored with an expiry
             VERSIONS_STORE: redis.with_namespace("content_versions"),  # one key a county, kept
             "rate_limit": redis.with_namespace("rate_limit"),
         }
     else:
         stores = {
-            "sessions": FileStore(settings.session_dir, create_directories=True),
+            SESSIONS_STORE: FileStore(settings.session_dir, create_directories=True),
             PAGE_STORE: BoundedMemoryStore(),
             VERSIONS_STORE: MemoryStore(),  # one entry a county that changed
             "rate_limit": MemoryStore(),
@@ -221,7 +221,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         after_exception=[record_out_of_reach, suggest_best_sellers],
         on_startup=[bind_host_lookup],
         on_shutdown=[close_database_pool],
-        lifespan=[run_sweeper, run_event_writer, run_rollups],
+        lifespan=[run_sweeper, run_event_writer, run_rollups, run_session_cleanup],
         openapi_config=None,
     )
     app.county_hosts = county_hosts

@@ -7,6 +7,10 @@ nothing. A session is created here the first time a cart or an order is kept.
 A visitor without a session cookie costs no store read and no new session id (a system call):
 the id is made when a session is first stored or started (:func:`start_session`).
 
+Sessions last ``max_age`` (14 days) from their last use. Redis drops them itself; the file store
+only when one is read, so :data:`run_session_cleanup` deletes the expired ones every hour (a
+visitor who never comes back would otherwise leave a file for good).
+
 A session cookie naming no stored session (expired, or invented by someone planting it in a
 victim's browser) is never adopted: the visitor gets a new id. Each session also records the CSRF
 token in use when it was created, and keeps it (:class:`storefront.security.CsrfGuard`).
@@ -16,17 +20,27 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.session import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from storefront.jobs import every
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
 CSRF_KEY = "csrf"
 CSRF_COOKIE = "csrftoken"
+SESSIONS_STORE = "sessions"
+SESSION_CLEANUP_LEASE = "expired_sessions"
+SESSION_CLEANUP_SECONDS = 3600
 
 
 class LazySessionBackend(ServerSideSessionBackend):
@@ -89,3 +103,16 @@ def visitor_key(connection: ASGIConnection) -> str | None:
     if not connection.scope.get("session"):
         return None
     return start_session(connection)  # a session filled in this very request gets its id now
+
+
+async def delete_expired_sessions(app: Litestar) -> None:
+    """Delete the sessions past their lifetime from a file or memory store (Redis expires its own)."""
+    store = app.stores.get(SESSIONS_STORE)
+    if isinstance(store, FileStore | MemoryStore):
+        await store.delete_expired()
+
+
+run_session_cleanup = every(
+    SESSION_CLEANUP_LEASE, lambda _app: SESSION_CLEANUP_SECONDS, delete_expired_sessions
+)
+"""App lifespan: expired sessions deleted every hour, in one worker at a time."""

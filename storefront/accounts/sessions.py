@@ -18,6 +18,7 @@ from litestar import Request
 from litestar.utils.scope.state import ScopeState
 
 from storefront.accounts.models import AdminUser
+from storefront.sessions import SESSIONS_STORE
 
 USER_KEY = "admin_user_id"
 PENDING_KEY = "admin_pending"
@@ -30,7 +31,6 @@ PASSWORD_MARK_KEY = "admin_password_mark"
 """A digest of the password hash signed in with: a new password ends every other session."""
 SIGN_IN_SECONDS = 12 * 3600
 """How long a sign-in lasts (the visitor session itself lasts 14 days): a working day, then again."""
-SESSION_STORE = "sessions"
 SESSION_COOKIE = "session"
 
 
@@ -77,7 +77,7 @@ def pending(request: Request) -> dict[str, Any] | None:
 
 async def sign_in(request: Request, user: AdminUser) -> None:
     """Bind the session to ``user`` under a new session id."""
-    store = request.app.stores.get(SESSION_STORE)
+    store = request.app.stores.get(SESSIONS_STORE)
     state = ScopeState.from_scope(request.scope)
     for old_id in {request.cookies.get(SESSION_COOKIE), request.get_session_id()}:
         if old_id:
@@ -93,7 +93,7 @@ async def sign_in(request: Request, user: AdminUser) -> None:
 
 async def sign_out(request: Request) -> None:
     """Delete the session from the store and drop its cookie."""
-    store = request.app.stores.get(SESSION_STORE)
+    store = request.app.stores.get(SESSIONS_STORE)
     for old_id in {request.cookies.get(SESSION_COOKIE), request.get_session_id()}:
         if old_id:
             await store.delete(old_id)
