@@ -360,12 +360,14 @@ def pages_of(base_url: str, county: str, category: str | None = None) -> list[tu
     home = visitor.get("/")
     category_path = f"/category/{category}" if category else visitor.link(home, "category")
     far = f"{category_path}?page={FAR_PAGE}" if county == BIG else category_path
+    search = f"/search?q={urllib.parse.quote(SEARCH_WORD)}"
+    visitor.link(visitor.get(search), "products")  # a search that finds nothing would be cheap
     return [
         ("county home", "/"),
         ("category page 1", category_path),
         (f"category page {FAR_PAGE}", far),
         ("product page", visitor.link(home, "products")),
-        (f"search {SEARCH_WORD}", f"/search?q={urllib.parse.quote(SEARCH_WORD)}"),
+        (f"search {SEARCH_WORD}", search),
     ]
 
 
