@@ -52,7 +52,7 @@ depends_on = None
 _PAID = "('paid', 'shipped', 'delivered')"
 # A line counts once its order is paid: when it is written into an order already paid (imports, the
 # demo's history) or when its order's status crosses into or out of STILL_PAID (payment, refund in
-# full, and back). Lines keep counting if their size is later deleted: the product sold them.
+# full, and back). A size deleted takes its units with it (d4f6a8c0e2b4).
 _LINE_COUNTS = f"""NEW.variant_id IS NOT NULL
     AND (SELECT status FROM orders WHERE orders.id = NEW.order_id) IN {_PAID}"""
 _ADD_LINE = """UPDATE products SET units_sold = units_sold + NEW.quantity

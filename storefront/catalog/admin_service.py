@@ -204,8 +204,12 @@ class CatalogAdmin:
         """Take a variant off sale for good: refused while checkouts hold units of it
         (:class:`VariantHeldError`) or when it is the product's last (:class:`LastVariantError`).
         Orders keep their copy of what was bought."""
-        # The product's row first (PostgreSQL): two removals of its last two variants take turns.
-        await self.db_session.execute(select(Product.id).where(Product.id == product_id).with_for_update())
+        # The product's variants first, in id order (PostgreSQL): two removals of its last two
+        # variants take turns, and the product's row comes after its variants' as in a checkout
+        # (storefront.stock.holds, then the sold-out flag at commit), so the two never deadlock.
+        await self.db_session.execute(
+            select(Variant.id).where(Variant.product_id == product_id).order_by(Variant.id).with_for_update()
+        )
         variant = await self.variant(variant_id, product_id)
         if variant.held:
             raise VariantHeldError(variant.held)

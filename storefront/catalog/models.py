@@ -128,9 +128,9 @@ class Product(Localized, TenantScoped, Base):
     order lines while their order is paid and not refunded in full
     (:data:`~storefront.orders.states.STILL_PAID`: paid, shipped, delivered); awaiting payment,
     expired, cancelled or refunded never count. Kept by database triggers on orders and order lines
-    (migration c3d5e7f9a1b2) whatever changes an order, and never written by the app; a size
-    deleted later keeps its units counted. Stored so that a page costs the same on a product sold
-    a million times."""
+    (migrations c3d5e7f9a1b2, d4f6a8c0e2b4) whatever changes an order, and never written by the
+    app; a size deleted takes its units with it. Stored so that a page costs the same on a product
+    sold a million times."""
     position: Mapped[int] = mapped_column(Integer, default=0)
     name_tokens: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     """The names as the search index holds them, written on every save (storefront.catalog.search)."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
 from sqlalchemy import delete, select, update
 
+from storefront.catalog.admin_service import CatalogAdmin, VariantHeldError
 from storefront.catalog.models import Product, Variant
 from storefront.db import all_counties_scope, scope_to_county
 from storefront.stock.holds import hold, put_back
@@ -183,3 +185,36 @@ async def test_a_checkout_of_both_sizes_meeting_one_of_the_other_size_never_dead
         scope_to_county(session, county.id)
         stock = sum(await session.scalars(select(Variant.stock).where(Variant.product_id == product.id)))
     assert await _flags(session_maker, county.id) == {product.slug: stock == 0}
+
+
+async def test_removing_the_size_a_checkout_is_taking_waits_for_it_and_is_refused(session_maker):
+    """An admin removes the size whose last jars a checkout is holding: the removal waits for the
+    checkout (its variants, then the product, as a checkout takes them) and is refused, never a
+    deadlock."""
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        (product,) = await make_catalog(session, county, products=1)
+        await session.commit()
+        scope_to_county(session, county.id)
+        jar, small_jar = await session.scalars(
+            select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)
+        )
+        await session.execute(update(Variant).where(Variant.id == small_jar).values(stock=0))
+        await session.commit()
+    checkout, admin_session = session_maker(), session_maker()
+    scope_to_county(checkout, county.id)
+    scope_to_county(admin_session, county.id)
+    assert await hold(checkout, {jar: 20}) == []
+
+    async def remove() -> None:
+        await CatalogAdmin(admin_session, county.id).remove_variant(product.id, jar)
+
+    removal = asyncio.create_task(remove())
+    await asyncio.sleep(0.2)
+    await checkout.commit()
+    with pytest.raises(VariantHeldError):
+        await asyncio.wait_for(removal, timeout=10)
+    await admin_session.rollback()
+    await checkout.close()
+    await admin_session.close()
+    assert await _flags(session_maker, county.id) == {product.slug: True}

@@ -11,6 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select, update
 
+from storefront.catalog.admin_service import CatalogAdmin
 from storefront.catalog.models import Product, Variant
 from storefront.clock import BEIJING
 from storefront.db import scope_to_county
@@ -257,3 +258,25 @@ async def test_units_sold_follow_an_order_through_every_status(client, raohe, se
         page = await client.get(f"/c/raohe/products/{product.slug}?lang=en")
         shown.append(re.search(r"([\d,]+) sold<", page.text)[1] if " sold<" in page.text else "")
     assert shown == ["", "7", "7", "7", "", "", "", "7", "", "7"]
+
+
+async def test_a_size_taken_off_sale_takes_its_units_sold_and_a_later_refund_changes_nothing(
+    client, raohe, session_maker
+):
+    county, products = raohe
+    product = products[1]  # 7 sold, of its first size
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        sizes = list(await session.scalars(select(Variant.id).where(Variant.product_id == product.id)))
+        sold_size = min(sizes)
+        await CatalogAdmin(session, county.id).remove_variant(product.id, sold_size)
+        await session.commit()
+        assert await session.scalar(select(Product.units_sold).where(Product.id == product.id)) == 0
+        await session.execute(
+            update(Order).where(Order.status == OrderStatus.PAID).values(status=OrderStatus.REFUNDED)
+        )
+        await session.commit()
+        counts = dict((await session.execute(select(Product.id, Product.units_sold))).all())
+    assert counts == {products[0].id: 0, product.id: 0, products[2].id: 34}  # shipped and delivered
+    page = await client.get(f"/c/raohe/products/{product.slug}?lang=en")
+    assert " sold<" not in page.text
