@@ -10,10 +10,16 @@ host-relative. Custom domains are read from the database again when the platform
 version changes (a save of a county's domain shows at once), and at least every ``ttl`` seconds.
 Each request also gets the absolute origin of the host it was made on, built from
 configuration (scheme and port of ``PUBLIC_URL``), never from the request.
+
+A ``Host`` longer than a DNS name, or a subdomain label that is not a county slug's shape (a host
+label: ``a-z``, ``0-9`` and inner hyphens, at most 63), is not ours: a label is put into the path,
+so ``/`` or ``?`` in it would reach another route. Only such bounded names are remembered, and the
+memory is emptied when full, so junk hosts can neither grow it nor keep the platform's names out.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +39,9 @@ SHARED_PREFIXES = ("/static/", "/media/", "/admin", "/stripe/", "/health")
 PLATFORM_LABELS = {"www"}
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
 MAX_REMEMBERED_HOSTS = 4096
+MAX_HOST_HEADER = 253 + len(":65535")
+"""A DNS name is at most 253 characters; a port may follow."""
+COUNTY_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
 
@@ -88,6 +97,8 @@ class CountyHosts:
     async def match(self, host_header: str) -> HostMatch | None:
         """What ``host_header`` stands for on this platform; None when it is not one of ours. The
         names configuration alone decides are remembered: a few make nearly every request."""
+        if len(host_header) > MAX_HOST_HEADER:
+            return None
         if found := self._configured.get(host_header):
             return found
         host = host_header.strip().lower()
@@ -96,13 +107,15 @@ class CountyHosts:
             label = host[: -len(self._suffix)]
             if label in PLATFORM_LABELS:
                 found = HostMatch(self.public_origin)
-            elif label and "." not in label:
+            elif COUNTY_LABEL.fullmatch(label):
                 found = HostMatch(self._origin(host), label)
         elif host in self._own_hosts or (self.allow_loopback and host in LOOPBACK):
             found = HostMatch(self.public_origin)
         elif slug := (await self._custom_domains()).get(host):
             return HostMatch(self._origin(host), slug)  # read again when the platform's version changes
-        if found is not None and len(self._configured) < MAX_REMEMBERED_HOSTS:
+        if found is not None:
+            if len(self._configured) >= MAX_REMEMBERED_HOSTS:
+                self._configured.clear()
             self._configured[host_header] = found
         return found
 

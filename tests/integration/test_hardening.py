@@ -116,6 +116,14 @@ async def test_an_unknown_host_name_is_refused(client, product_path):
     assert (await client.get("/health", headers={"Host": "10.1.2.3:8000"})).text == "ok"  # probes
 
 
+async def test_a_host_name_that_is_not_a_county_slug_reaches_no_page(client, product_path):
+    for label in (f"raohe{product_path}", "raohe?lang=en", "raohe%2fcart", "x" * 60_000):
+        response = await client.get("/", headers={"Host": f"{label}.shop.test"})
+        assert response.status_code == 400, label
+        assert response.text == "本平台不提供此网址。\nThis address is not served here.\n"
+    assert (await client.get(product_path, headers={"Host": "raohe.shop.test"})).status_code == 200
+
+
 async def test_absolute_urls_come_from_configuration_on_every_host(client, product_path):
     for host, origin in (
         ("testserver.local", "http://testserver.local"),
