@@ -27,6 +27,8 @@ DEFAULT_LANGUAGE = "zh"
 LANGUAGE_COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 _BABEL_LOCALES = {"zh": "zh_Hans", "en": "en"}
+MAX_REMEMBERED_ACCEPT = 256
+"""Browsers send under 100 characters; remembering longer headers would let a client fill memory."""
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
@@ -73,10 +75,15 @@ def requested_language(request: Request) -> str | None:
     return request.query_params.get("lang")
 
 
-@lru_cache(maxsize=512)
 def accepted_language(accept: str) -> str:
-    """The language of ours an ``Accept-Language`` header ranks first (remembered: a few browsers'
-    headers make most requests)."""
+    """The language of ours an ``Accept-Language`` header ranks first; remembered when it is of a
+    browser's size (a few browsers' headers make most requests), read afresh when longer."""
+    if len(accept) > MAX_REMEMBERED_ACCEPT:
+        return _first_accepted(accept)
+    return _remembered_accepted(accept)
+
+
+def _first_accepted(accept: str) -> str:
     ranked = []
     for index, part in enumerate(accept.split(",")):
         tag, _, params = part.strip().partition(";")
@@ -91,6 +98,9 @@ def accepted_language(accept: str) -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
+
+
+_remembered_accepted = lru_cache(maxsize=512)(_first_accepted)
 
 
 class Localized:
