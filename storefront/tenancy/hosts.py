@@ -42,6 +42,7 @@ MAX_REMEMBERED_HOSTS = 4096
 MAX_HOST_HEADER = 253 + len(":65535")
 """A DNS name is at most 253 characters; a port may follow."""
 COUNTY_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+"""A county's slug: a DNS label (its shop's subdomain), as the platform's form requires it."""
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
 

@@ -11,7 +11,6 @@ county has it is checked when saving (:mod:`storefront.tenancy.platform_service`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -20,14 +19,12 @@ from pydantic import AfterValidator
 from storefront.forms import FormModel, SubmittedForm, Text, field_error, limited, read_form, required
 from storefront.i18n import N_
 from storefront.tenancy.admin_forms import BrandForm
-from storefront.tenancy.hosts import PLATFORM_LABELS
-
-SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+from storefront.tenancy.hosts import COUNTY_LABEL, PLATFORM_LABELS
 
 
 def _slug(value: str) -> str:
     value = value.lower() if value.isascii() else value
-    if not SLUG.fullmatch(value):
+    if not COUNTY_LABEL.fullmatch(value):
         raise field_error(
             N_(
                 "Use lower-case letters a-z, digits and hyphens (not at the start or end), "
