@@ -19,7 +19,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
-from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
@@ -40,6 +39,7 @@ from storefront.orders.models import TEMPLATE_GLOBALS as ORDER_TEMPLATE_GLOBALS
 from storefront.page_cache import STORE_NAME as PAGE_STORE
 from storefront.page_cache import (
     BoundedMemoryStore,
+    LocalStore,
     PageCacheBoundary,
     PageStore,
     page_cache_config,
@@ -137,8 +137,8 @@ def _stores(settings: Settings) -> dict[str, Store]:
         stores = {
             SESSIONS_STORE: FileStore(settings.session_dir, create_directories=True),
             PAGE_STORE: BoundedMemoryStore(),
-            VERSIONS_STORE: MemoryStore(),  # one entry a county that changed
-            "rate_limit": MemoryStore(),
+            VERSIONS_STORE: LocalStore(),  # one entry a county that changed
+            "rate_limit": LocalStore(),
         }
     if settings.page_cache_seconds > 0:
         stores[PAGE_STORE] = PageStore(stores[PAGE_STORE])
