@@ -88,9 +88,12 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
             .order_by(*SHOP_ORDER)
             .limit(PAGE_SIZE + 1)
             .offset((number - 1) * PAGE_SIZE)
+            .subquery()
         )
         items = await self.get_many(
-            Product.id.in_(on_page.scalar_subquery()), load=list(_LISTING), order_by=list(SHOP_ORDER)
+            statement=select(Product).join(on_page, on_page.c.id == Product.id),
+            load=list(_LISTING),
+            order_by=list(SHOP_ORDER),
         )
         return Page(items=list(items[:PAGE_SIZE]), number=number, has_next=len(items) > PAGE_SIZE)
 
