@@ -8,7 +8,8 @@ asked for none never gets a brotli page rendered for another.
 
 A response smaller than :data:`MINIMUM_SIZE` in one piece (``/health``, an HTMX fragment such as
 the cart count) is sent as it is without starting a compressor first (a gzip one costs more than
-the rest of such a request): :class:`LazyCompression`.
+the rest of such a request), and neither is a page from the page cache, stored compressed:
+:class:`LazyCompression`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from litestar.config.compression import CompressionConfig
 from litestar.enums import CompressionEncoding
 from litestar.middleware.compression import CompressionMiddleware
+from litestar.utils.scope.state import ScopeState
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -36,6 +38,7 @@ class LazyCompression(CompressionMiddleware):
     def create_compression_send_wrapper(self, send: Send, compression_encoding: str, scope: Scope) -> Send:
         start: Message | None = None
         compressing: Send | None = None
+        state = ScopeState.from_scope(scope)
 
         async def send_wrapper(message: Message) -> None:
             nonlocal start, compressing
@@ -46,10 +49,13 @@ class LazyCompression(CompressionMiddleware):
                 compressing is None
                 and start is not None
                 and message["type"] == "http.response.body"
-                and not message.get("more_body")
-                and len(message["body"]) < self.config.minimum_size
+                and (
+                    state.is_cached is True  # a page cache hit, stored compressed
+                    or (not message.get("more_body") and len(message["body"]) < self.config.minimum_size)
+                )
             ):
-                await send(start)  # what Litestar's wrapper does with it, after making a compressor
+                compressing = send  # what Litestar's wrapper does with them, after making a compressor
+                await send(start)
                 await send(message)
                 return
             if compressing is None:
