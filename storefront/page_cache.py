@@ -52,7 +52,7 @@ from storefront.content_versions import (
     current_version,
     publish_content_changes,
 )
-from storefront.i18n import negotiate_language
+from storefront.i18n import current_language
 from storefront.origins import origin
 
 if TYPE_CHECKING:
@@ -107,11 +107,13 @@ def _plain(value: str) -> str:
 
 def page_cache_key(request: Request) -> str:
     """Cached pages differ by the host's origin (links are host-relative on a county's own host),
-    path, the parameters the page reads, language, the content version they were rendered at, and
-    the compression the visitor accepts (pages are stored compressed: ``storefront.compression``)."""
+    path, the parameters the page reads, language (the one ``LanguageMiddleware`` picked for the
+    request, that the page renders in), the content version they were rendered at, and the
+    compression the visitor accepts (pages are stored compressed: ``storefront.compression``)."""
+    scope = request.scope
     return (
-        f"{origin(request)}{request.url.path}?{urlencode(page_query(request))}#{negotiate_language(request)}"
-        f"@{request.scope['state'].get(VERSION_KEY, '')}~{response_encoding(request)}"
+        f"{origin(request)}{scope.get('root_path', '')}{scope['path']}?{urlencode(page_query(request))}"
+        f"#{current_language.get()}@{scope['state'].get(VERSION_KEY, '')}~{response_encoding(request)}"
     )
 
 
