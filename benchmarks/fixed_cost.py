@@ -1,6 +1,6 @@
 """The fixed cost of a request: ``/health`` through the whole shop app against a bare Litestar route.
 
-    uv run python -m benchmarks.fixed_cost [--requests 20000] [--profile] [--top 30] [--wrk 10]
+    uv run python -m benchmarks.fixed_cost [--requests 20000] [--pages] [--profile] [--top 30] [--wrk 10]
 
 No server and no network: both apps are called as ASGI apps in a loop, in this process, so what is
 measured is the Python each request runs (middleware, host routing, sessions, CSRF, language,
@@ -10,7 +10,9 @@ database, and started (its lifespan runs) as a server would. ``/health`` is exem
 shop page goes through. Requests are made as ``wrk`` makes them (a ``Host`` naming the worker's
 address, nothing else), and again as a browser's (user agent, languages, encodings, cookies).
 
-``--profile`` adds cProfile's top functions (by own time) for the shop's ``/health``. ``--wrk
+``--pages`` seeds the demo counties and adds a page cache hit: the county home and a product page
+(kept one second, so rendered again once a second). ``--profile`` adds cProfile's top functions
+(by own time) for the shop's ``/health``, or with ``--pages`` for the cached product page. ``--wrk
 SECONDS`` then confirms over HTTP: each app served by granian (one worker, production settings, as
 ``benchmarks.catalog`` serves them) and loaded by ``wrk`` in turn.
 """
@@ -22,6 +24,7 @@ import asyncio
 import cProfile
 import io
 import pstats
+import re
 import tempfile
 import time
 import warnings
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SADeprecationWarning
 
 from benchmarks.bare import create_app as bare_app
-from benchmarks.support import BARE_APP, PLAIN, ensure_wrk, load, serve, server_env
+from benchmarks.support import BARE_APP, PLAIN, ensure_wrk, load, seed_demo_counties, serve, server_env
 from storefront.app import create_app
 from storefront.config import Settings
 from tests.support.databases import migrate
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp
 
 HOST = b"127.0.0.1:8000"
+HOME = "/c/raohe/"
 WRK_HEADERS = [(b"host", HOST)]
 BROWSER_HEADERS = [
     (b"host", HOST),
@@ -55,9 +59,11 @@ BROWSER_HEADERS = [
 ]
 
 
-def sqlite_database(workdir: Path) -> str:
+def sqlite_database(workdir: Path, *, demo: bool) -> str:
     database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     migrate(database_url)
+    if demo:
+        seed_demo_counties(database_url, workdir / "media")
     return database_url
 
 
@@ -113,6 +119,20 @@ def caller(app: ASGIApp, path: str, headers: list[tuple[bytes, bytes]]) -> Calla
     return call
 
 
+async def a_product_page(app: ASGIApp) -> str:
+    """The path of the first product the county home links to."""
+    body = bytearray()
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(_scope(HOME, WRK_HEADERS), _receive, send)  # type: ignore[arg-type]
+    if found := re.search(rf'href="({HOME}products/[^"?#]+)"', body.decode()):
+        return found[1]
+    raise RuntimeError("the county home links to no product")
+
+
 async def per_request_us(call: Callable[[], Awaitable[int]], requests: int) -> float:
     """CPU microseconds a request, the best of three rounds (the machine is shared: CPU time, not
     wall time, and the best round)."""
@@ -144,14 +164,18 @@ async def in_process(args: argparse.Namespace, workdir: Path, database_url: str)
     async with shop.lifespan(), bare.lifespan():
         bare_us = await per_request_us(caller(bare, PLAIN, WRK_HEADERS), args.requests)
         print(f"bare Litestar {PLAIN}             {bare_us:8.1f} µs/request (CPU)")
-        for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
-            shop_us = await per_request_us(caller(shop, PLAIN, headers), args.requests)
-            print(
-                f"shop {PLAIN}, {label:<7} headers      {shop_us:8.1f} µs/request"
-                f"  ({100 * bare_us / shop_us:.0f} % of bare throughput)"
-            )
+        paths = [(PLAIN, PLAIN)]
+        if args.pages:
+            paths += [("county home, cached", HOME), ("product, cached", await a_product_page(shop))]
+        for page, path in paths:
+            for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
+                shop_us = await per_request_us(caller(shop, path, headers), args.requests)
+                print(
+                    f"shop {page:<20} {label:<7} headers {shop_us:8.1f} µs/request"
+                    f"  ({100 * bare_us / shop_us:.0f} % of bare throughput)"
+                )
         if args.profile:
-            print(await profile(caller(shop, PLAIN, BROWSER_HEADERS), args.requests, args.top))
+            print(await profile(caller(shop, paths[-1][1], BROWSER_HEADERS), args.requests, args.top))
 
 
 def over_http(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
@@ -176,6 +200,7 @@ def main() -> None:
         prog="python -m benchmarks.fixed_cost", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--requests", type=int, default=20000, help="requests a round (default 20000)")
+    parser.add_argument("--pages", action="store_true", help="also a cached county home and product page")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top lines for the shop")
     parser.add_argument("--top", type=int, default=30, help="profile lines (default 30)")
     parser.add_argument("--wrk", type=int, default=0, metavar="SECONDS", help="also load both over HTTP")
@@ -183,7 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="storefront-fixed-") as folder:
         workdir = Path(folder)
-        database_url = sqlite_database(workdir)
+        database_url = sqlite_database(workdir, demo=args.pages)
         asyncio.run(in_process(args, workdir, database_url))
         if args.wrk:
             over_http(args, workdir, database_url)

@@ -172,6 +172,11 @@ async def _seed(database_url: str, media_dir: Path) -> None:
         await engine.dispose()
 
 
+def seed_demo_counties(database_url: str, media_dir: Path) -> None:
+    """Seed a migrated database with the demo counties (their pictures go to ``media_dir``)."""
+    asyncio.run(_seed(database_url, media_dir))
+
+
 class Databases:
     """New databases for one run: on a throwaway PostgreSQL started at the first one asked for
     (stopped when ``stack`` closes), or in SQLite files under ``workdir``."""
@@ -193,7 +198,7 @@ class Databases:
         """The URL of a new, migrated database holding the demo counties."""
         database_url = self.empty(backend, name)
         migrate(database_url)
-        asyncio.run(_seed(database_url, self.workdir / "media"))
+        seed_demo_counties(database_url, self.workdir / "media")
         return database_url
 
 
