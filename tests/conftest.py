@@ -6,6 +6,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 import pytest
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 from sqlalchemy.exc import SADeprecationWarning
@@ -129,6 +130,20 @@ def count_queries(client: AsyncTestClient) -> Iterator[QueryCounter]:
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture(autouse=True)
+def _database_config_keys_freed() -> Iterator[None]:
+    """advanced-alchemy registers every database config's keys for the whole process and finds a
+    free one by recursion, one level a config made before: past ~950 apps in one run it overflows.
+    Each test's app is its own, so its keys are free again once the test is over."""
+    yield
+    for registry in (
+        SQLAlchemyAsyncConfig._SESSION_SCOPE_KEY_REGISTRY,
+        SQLAlchemyAsyncConfig._ENGINE_APP_STATE_KEY_REGISTRY,
+        SQLAlchemyAsyncConfig._SESSIONMAKER_APP_STATE_KEY_REGISTRY,
+    ):
+        registry.clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
