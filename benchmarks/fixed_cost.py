@@ -34,7 +34,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SADeprecationWarning
 
 from benchmarks.bare import create_app as bare_app
-from benchmarks.support import BARE_APP, PLAIN, ensure_wrk, load, seed_demo_counties, serve, server_env
+from benchmarks.support import (
+    BARE_APP,
+    PLAIN,
+    ensure_wrk,
+    load,
+    production_settings,
+    seed_demo_counties,
+    serve,
+    server_env,
+)
 from storefront.app import create_app
 from storefront.config import Settings
 from tests.support.databases import migrate
@@ -65,20 +74,6 @@ def sqlite_database(workdir: Path, *, demo: bool) -> str:
     if demo:
         seed_demo_counties(database_url, workdir / "media")
     return database_url
-
-
-def shop_settings(workdir: Path, database_url: str) -> Settings:
-    """Production settings (as ``benchmarks.catalog`` serves the app)."""
-    return Settings(
-        environment="production",
-        database_url=database_url,
-        secret_key="benchmark-secret-key",
-        stripe_webhook_secret="whsec_benchmark",
-        media_dir=workdir / "media",
-        mail_dir=workdir / "mail",
-        session_dir=workdir / "sessions",
-        public_url="http://127.0.0.1:8000",
-    )
 
 
 def _scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
@@ -159,7 +154,9 @@ async def profile(call: Callable[[], Awaitable[int]], requests: int, top: int) -
 
 
 async def in_process(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
-    shop = create_app(shop_settings(workdir, database_url))
+    shop = create_app(
+        production_settings(database_url, workdir, page_cache_seconds=Settings.page_cache_seconds)
+    )
     bare = bare_app()
     async with shop.lifespan(), bare.lifespan():
         bare_us = await per_request_us(caller(bare, PLAIN, WRK_HEADERS), args.requests)

@@ -14,6 +14,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.db import all_counties_scope, scope_to_county
 from storefront.stock.holds import hold, put_back
 from storefront.stock.service import set_on_hand
+from storefront.tenancy.models import County
 from tests.support.factories import make_catalog, make_county
 
 
@@ -151,10 +152,8 @@ async def test_pages_go_as_far_as_the_products_and_no_further(client, session_ma
     assert listed(only.text) == one_page and 'class="pagination"' not in only.text
 
 
-async def test_a_checkout_of_both_sizes_meeting_one_of_the_other_size_never_deadlocks(session_maker):
-    """The first checkout has taken the last of one size and is taking the other size, which the
-    second checkout has just emptied: keeping the flag must not lock the product in between (on
-    PostgreSQL the two would wait for each other and one would fail)."""
+async def _one_product(session_maker) -> tuple[County, Product, int, int]:
+    """Raohe with one product of two sizes (20 jars each): the county, the product, the sizes' ids."""
     async with session_maker() as session:
         county = await make_county(session, "raohe")
         (product,) = await make_catalog(session, county, products=1)
@@ -163,6 +162,14 @@ async def test_a_checkout_of_both_sizes_meeting_one_of_the_other_size_never_dead
         jar, small_jar = await session.scalars(
             select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)
         )
+    return county, product, jar, small_jar
+
+
+async def test_a_checkout_of_both_sizes_meeting_one_of_the_other_size_never_deadlocks(session_maker):
+    """The first checkout has taken the last of one size and is taking the other size, which the
+    second checkout has just emptied: keeping the flag must not lock the product in between (on
+    PostgreSQL the two would wait for each other and one would fail)."""
+    county, product, jar, small_jar = await _one_product(session_maker)
     first, second = session_maker(), session_maker()
     scope_to_county(first, county.id)
     scope_to_county(second, county.id)
@@ -191,14 +198,9 @@ async def test_removing_the_size_a_checkout_is_taking_waits_for_it_and_is_refuse
     """An admin removes the size whose last jars a checkout is holding: the removal waits for the
     checkout (its variants, then the product, as a checkout takes them) and is refused, never a
     deadlock."""
+    county, product, jar, small_jar = await _one_product(session_maker)
     async with session_maker() as session:
-        county = await make_county(session, "raohe")
-        (product,) = await make_catalog(session, county, products=1)
-        await session.commit()
         scope_to_county(session, county.id)
-        jar, small_jar = await session.scalars(
-            select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)
-        )
         await session.execute(update(Variant).where(Variant.id == small_jar).values(stock=0))
         await session.commit()
     checkout, admin_session = session_maker(), session_maker()
