@@ -102,29 +102,34 @@ class CheckoutService:
         creator_id = await referring_creator(
             self.db_session, self.county.id, referral_code, referral_clicked_at, now
         )
-        await self._hold_stock(cart)
         order = self._build_order(
             cart, address, now, email=email, visitor=visitor, language=language, referral_code=referral_code
         )
         if creator_id is not None:
             order.creator_id = creator_id
             order.referred_at = referral_clicked_at
-        self.db_session.add(order)
+        db_session = self.db_session
+        # End the read transaction so the order's INSERT is the first statement of the write one
+        # (on SQLite that takes the write lock up front instead of failing to upgrade a read lock).
+        await db_session.commit()
+        db_session.add(order)
         try:
-            await self.db_session.commit()
+            await db_session.flush()
         except IntegrityError:  # this visitor's other press opened a checkout at the same instant
-            await self.db_session.rollback()  # which also gives back the stock held above
+            await db_session.rollback()
             return await self._opened_meanwhile(visitor)
+        await self._hold_stock(cart)
+        await db_session.commit()
         return await self._open_payment(order, visitor, shop_url, now)
 
     async def _hold_stock(self, cart: CartView) -> None:
+        """Hold the cart's stock as the last statement before the order's commit: the variants' rows
+        stay locked only from this UPDATE to that COMMIT, so a spike's checkouts of one variant wait
+        on each other as briefly as they can (one worker's event loop turn, not the order's INSERTs)."""
         db_session = self.db_session
-        # End the read transaction so the stock UPDATE is the first statement of the write one
-        # (on SQLite that takes the write lock up front instead of failing to upgrade a read lock).
-        await db_session.commit()
         short = await holds.hold(db_session, {line.variant.id: line.quantity for line in cart.lines})
         if short:
-            await db_session.rollback()
+            await db_session.rollback()  # which also takes back the order written above
             if self.county in db_session:
                 await db_session.refresh(self.county)  # the rollback expired it; the form is shown again
             raise OutOfStockError(short)

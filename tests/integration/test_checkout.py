@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from storefront.app import create_app
 from storefront.cart.service import CartService
@@ -285,6 +285,34 @@ async def test_two_hundred_concurrent_checkouts_for_ten_in_stock_hold_exactly_te
     async with session_maker() as session:
         scope_to_county(session, county.id)
         assert await session.scalar(select(func.count()).select_from(Order)) == 10
+
+
+async def test_a_checkout_takes_the_stock_by_its_last_statement_before_committing(client, raohe):
+    """The variant's row stays locked from the stock UPDATE to the COMMIT, not over the order's
+    INSERTs: in a spike, the checkouts of one variant queue on each other as briefly as they can."""
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[0].id, 1)
+    sent: list[str] = []
+    engine = client.app.state.db_config.get_engine().sync_engine
+
+    def statement(_conn, _cursor, sql: str, *_args) -> None:
+        sent.append(" ".join(sql.split()[:3]))
+
+    def commit(_conn) -> None:
+        sent.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        assert (await shopper.checkout(unique_email())).status_code == 303
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    hold = sent.index("UPDATE variants SET")
+    began = max(i for i, done in enumerate(sent[:hold]) if done == "COMMIT") + 1
+    assert "INSERT INTO orders" in sent[began:hold]  # the order is written before the stock is taken
+    assert sent[hold + 1] == "COMMIT"
 
 
 async def test_cancelling_a_session_that_was_just_paid_keeps_the_order(
