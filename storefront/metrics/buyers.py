@@ -7,23 +7,33 @@ period's unique and repeat buyers are counted over an index range
 ``storefront.orders.states``) and a refund does not undo the purchase, so a row, once written,
 only has its neighbours' days change. The whole chain is rebuilt by ``storefront metrics rebuild``
 (:func:`storefront.metrics.rollups.rebuild_buyers`).
+
+The counts of settled periods are stored (:class:`~storefront.metrics.models.BuyerCount`, written by
+the roll-up job): a payment of a settled day drops the stored counts it changes, in its own
+transaction.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 
-from storefront.clock import beijing_date
-from storefront.metrics.models import BuyerOrder
+from storefront.clock import beijing_date, utcnow
+from storefront.metrics.models import BuyerCount, BuyerOrder
 from storefront.orders.models import Order
 
 if TYPE_CHECKING:
-    import datetime
-
     from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def settled_until(today: datetime.date) -> datetime.date:
+    """The last day a stored buyer count may cover: the day before yesterday. A payment of that day
+    or earlier is late (:func:`add_buyer_order`) even for a server whose clock is a day behind the
+    roll-up job's, so it always drops the counts it changes."""
+    return today - datetime.timedelta(days=2)
 
 
 def buyer_key() -> object:
@@ -34,9 +44,18 @@ def buyer_key() -> object:
 async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datetime.datetime) -> None:
     """Put the order, paid at ``paid_at``, in its buyer's chain: between the buyer's purchases paid
     before and after it (a webhook for an older order may arrive late), relinking both neighbours.
-    In the transaction that wrote its ``order_paid`` fact."""
+    In the transaction that wrote its ``order_paid`` fact.
+
+    A payment of a day before today is late: it drops the stored buyer counts of the periods that
+    end on or after its day (the only ones its row and its neighbours' new days can change)."""
+    day = beijing_date(paid_at)
+    late = day < beijing_date(utcnow())
     buyer = await db_session.scalar(select(buyer_key()).where(Order.id == order.id))
-    await _lock_buyer(db_session, order.county_id, buyer)
+    await _lock_buyer(db_session, order.county_id, buyer, late=late)
+    if late:
+        await db_session.execute(
+            delete(BuyerCount).where(BuyerCount.county_id == order.county_id, BuyerCount.last >= day)
+        )
     position, this = tuple_(BuyerOrder.paid_at, BuyerOrder.order_id), (paid_at, order.id)
     chain = (
         select(BuyerOrder)
@@ -49,7 +68,6 @@ async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datet
     after = await db_session.scalar(
         chain.where(position > this).order_by(BuyerOrder.paid_at, BuyerOrder.order_id).limit(1)
     )
-    day = beijing_date(paid_at)
     db_session.add(
         BuyerOrder(
             county_id=order.county_id,
@@ -68,23 +86,25 @@ async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datet
     await db_session.flush()
 
 
-async def _lock_buyer(db_session: AsyncSession, county_id: int, buyer: str) -> None:
+async def _lock_buyer(db_session: AsyncSession, county_id: int, buyer: str, *, late: bool) -> None:
     """Hold the buyer's chain until the transaction ends, so two of their orders paid at the same
     instant are linked one after the other, each seeing the other's row; and hold the county's chain
-    shared, so a rebuild (:func:`lock_county_chain`) waits for this payment, or this payment for it.
+    (exclusively for a ``late`` payment, else shared), so a rebuild, or the job storing buyer counts
+    when the payment is late, waits for this payment, or this payment for it.
     PostgreSQL: transaction advisory locks (the next statement sees what the holder committed).
     SQLite runs one writer at a time, and this transaction has already written the order."""
     if db_session.get_bind().dialect.name != "postgresql":
         return
-    await lock_county_chain(db_session, county_id, shared=True)
+    await lock_county_chain(db_session, county_id, shared=not late)
     await db_session.execute(
         select(func.pg_advisory_xact_lock(_lock_key(f"buyer_orders:{county_id}:{buyer}")))
     )
 
 
 async def lock_county_chain(db_session: AsyncSession, county_id: int, *, shared: bool = False) -> None:
-    """The county's buyer chain, held until the transaction ends: exclusively by a rebuild, shared
-    by each payment linking its order (PostgreSQL; SQLite has one writer at a time anyway)."""
+    """The county's buyer chain, held until the transaction ends: exclusively by a rebuild and by a
+    late payment, shared by other payments and by the job counting buyers (PostgreSQL; SQLite has
+    one writer at a time anyway)."""
     if db_session.get_bind().dialect.name != "postgresql":
         return
     lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock

@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.catalog.models import Producer, Product, Variant
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
-from storefront.metrics.buyers import buyer_key
+from storefront.metrics.buyers import buyer_key, settled_until
 from storefront.metrics.events import (
     ADD_TO_CART,
     CHECKOUT_STARTED,
@@ -52,7 +52,7 @@ from storefront.metrics.events import (
     SEARCH,
     VISIT,
 )
-from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event
+from storefront.metrics.models import BuyerCount, BuyerOrder, Creator, DailyMetric, Event
 from storefront.metrics.periods import Period, month_of, previous, year_before
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.tenancy.models import County
@@ -655,24 +655,84 @@ async def repeat_buyers(db_session: AsyncSession, period: Period) -> int:
 
 
 async def buyer_counts(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> tuple[int, int]:
-    """(:func:`unique_buyers`, :func:`repeat_buyers`) of the period: from the buyer chain in one
-    index range scan, or with ``rollups=False`` from the raw rows (tests compare the two). The chain
-    holds today's purchases too (written with their payment), so no day is read raw."""
+    """(:func:`unique_buyers`, :func:`repeat_buyers`) of the period, from the buyer chain: the
+    counts stored for its settled part (:class:`~.models.BuyerCount`) plus its last days' purchases,
+    or one index range scan (:func:`chain_counts`) when none are stored; with ``rollups=False``
+    from the raw rows (tests compare them). The chain holds today's purchases too (written with
+    their payment), so no day is read raw."""
     if not rollups:
         buyers = await unique_buyers(db_session, period)
         return buyers, await repeat_buyers(db_session, period) if buyers else 0
-    first_of_period = (
+    settled = settled_until(beijing_today())
+    if period.first <= settled:
+        stored = (
+            await db_session.execute(
+                select(BuyerCount.buyers, BuyerCount.repeaters).where(
+                    BuyerCount.first == period.first, BuyerCount.last == min(period.last, settled)
+                )
+            )
+        ).one_or_none()
+        if stored is not None:
+            if period.last <= settled:
+                return stored.buyers, stored.repeaters
+            buyers, repeaters = await _counts_after(db_session, period, settled)
+            return stored.buyers + buyers, stored.repeaters + repeaters
+    return await chain_counts(db_session, period)
+
+
+def _first_of_period(period: Period) -> tuple:
+    """Chain rows that are their buyer's first purchase in the period: one per unique buyer."""
+    return (
         BuyerOrder.paid_day >= period.first,
         BuyerOrder.paid_day <= period.last,
         or_(BuyerOrder.previous_day.is_(None), BuyerOrder.previous_day < period.first),
     )
-    bought_again = or_(BuyerOrder.previous_day.is_not(None), BuyerOrder.next_day <= period.last)
+
+
+def _bought_again(period: Period) -> Any:
+    """Of those, the buyers with an earlier purchase, or a later one within the period."""
+    return or_(BuyerOrder.previous_day.is_not(None), BuyerOrder.next_day <= period.last)
+
+
+async def chain_counts(db_session: AsyncSession, period: Period) -> tuple[int, int]:
+    """(unique buyers, repeat buyers) of the period over the buyer chain: its first-of-period rows,
+    and those bought again. One index range scan over the period's purchases."""
     buyers, repeaters = (
         await db_session.execute(
-            select(func.count(), func.count().filter(bought_again)).where(*first_of_period)
+            select(func.count(), func.count().filter(_bought_again(period))).where(*_first_of_period(period))
         )
     ).one()
     return buyers, repeaters
+
+
+async def _counts_after(db_session: AsyncSession, period: Period, settled: datetime.date) -> tuple[int, int]:
+    """What the purchases after ``settled`` add to the counts of ``period`` up to ``settled``: the
+    buyers whose first purchase in the period came later (repeat buyers if they bought again), and
+    the buyers first seen by then whose second purchase ever came later (now repeat buyers)."""
+    later = Period(settled + datetime.timedelta(days=1), period.last)
+    new_buyers, new_repeaters = (
+        await db_session.execute(
+            select(func.count(), func.count().filter(_bought_again(period))).where(
+                *_first_of_period(period), BuyerOrder.paid_day >= later.first
+            )
+        )
+    ).one()
+    now_repeaters = await db_session.scalar(
+        select(func.count()).where(
+            BuyerOrder.next_day >= later.first,
+            BuyerOrder.next_day <= later.last,
+            BuyerOrder.previous_day.is_(None),
+            BuyerOrder.paid_day >= period.first,
+            BuyerOrder.paid_day <= settled,
+        )
+    )
+    return new_buyers, new_repeaters + (now_repeaters or 0)
+
+
+def compared_periods(period: Period) -> tuple[Period, Period, Period]:
+    """The period, the period of the same length just before it, and the same days a year before:
+    what the dashboard compares."""
+    return period, previous(period), year_before(period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -882,9 +942,9 @@ async def _creators(db_session: AsyncSession, facts: Facts) -> list[CreatorSales
 async def compare(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> Comparison:
     """The period's totals beside the period just before and the same days a year before; growth
     is of sales (:func:`growth`)."""
-    current = await totals(db_session, period, rollups=rollups)
-    before = await totals(db_session, previous(period), rollups=rollups)
-    last_year = await totals(db_session, year_before(period), rollups=rollups)
+    current, before, last_year = [
+        await totals(db_session, each, rollups=rollups) for each in compared_periods(period)
+    ]
     return Comparison(
         current=current,
         previous=before,

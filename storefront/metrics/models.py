@@ -83,6 +83,7 @@ class BuyerOrder(TenantScoped, Base):
     __table_args__ = (
         Index("ix_buyer_orders_period", "county_id", "paid_day", "previous_day", "next_day"),
         Index("ix_buyer_orders_chain", "county_id", "buyer", "paid_at", "order_id"),
+        Index("ix_buyer_orders_next", "county_id", "next_day", "previous_day", "paid_day"),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
@@ -96,3 +97,17 @@ class BuyerOrder(TenantScoped, Base):
     """The ``paid_day`` of the buyer's previous order in the chain; None for the first."""
     next_day: Mapped[datetime.date | None] = mapped_column(Date, default=None)
     """The ``paid_day`` of the buyer's next order in the chain; None for the last."""
+
+
+class BuyerCount(TenantScoped, Base):
+    """The unique and repeat buyers of a settled period (``definitions.buyer_counts``), counted once
+    by the roll-up job for the periods the dashboard's presets ask for, so the dashboard does not
+    read every purchase of a year on each request. Kept by ``storefront.metrics.buyers``."""
+
+    __tablename__ = "buyer_counts"
+    __table_args__ = (UniqueConstraint("county_id", "first", "last"),)
+
+    first: Mapped[datetime.date] = mapped_column(Date)
+    last: Mapped[datetime.date] = mapped_column(Date)
+    buyers: Mapped[int] = mapped_column(Integer)
+    repeaters: Mapped[int] = mapped_column(Integer)

@@ -32,7 +32,9 @@ days not built yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a ti
 ``storefront.jobs``), so late events of yesterday are caught.
 
 The buyer chain (``BuyerOrder``, what the buyer counts read) is not per day: it is kept as orders
-are paid (``storefront.metrics.buyers``) and written again whole by :func:`rebuild_buyers`.
+are paid (``storefront.metrics.buyers``) and written again whole by :func:`rebuild_buyers`. The job
+also stores the buyer counts of the settled part of each period the dashboard's presets compare
+(:func:`store_buyer_counts`), so a dashboard reads a year's buyers in two small queries.
 """
 
 from __future__ import annotations
@@ -42,17 +44,25 @@ import logging
 
 from advanced_alchemy.types import DateTimeUTC
 from litestar import Litestar
-from sqlalchemy import Date, delete, func, insert, literal, select
+from sqlalchemy import Date, delete, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import every
-from storefront.metrics.buyers import buyer_key, lock_county_chain
-from storefront.metrics.definitions import COUNTY, NEVER_SOLD, ROLLED_UP, beijing_today, raw_facts
+from storefront.metrics.buyers import buyer_key, lock_county_chain, settled_until
+from storefront.metrics.definitions import (
+    COUNTY,
+    NEVER_SOLD,
+    ROLLED_UP,
+    beijing_today,
+    chain_counts,
+    compared_periods,
+    raw_facts,
+)
 from storefront.metrics.events import ORDER_PAID
-from storefront.metrics.models import BuyerOrder, DailyMetric, Event
-from storefront.metrics.periods import Period
+from storefront.metrics.models import BuyerCount, BuyerOrder, DailyMetric, Event
+from storefront.metrics.periods import PRESETS, Period, preset
 from storefront.orders.models import Order
 from storefront.tenancy.models import County
 
@@ -159,12 +169,55 @@ async def rebuild_buyers(db_session: AsyncSession, county_id: int) -> int:
     await lock_county_chain(db_session, county_id)  # payments linking orders meanwhile wait, then see it
     # Across counties: the tenant scope refuses INSERT ... SELECT, so the county is named here.
     with all_counties_scope(db_session):
+        await db_session.execute(delete(BuyerCount).where(BuyerCount.county_id == county_id))
         await db_session.execute(delete(BuyerOrder).where(BuyerOrder.county_id == county_id))
         result = await db_session.execute(
             insert(BuyerOrder).from_select([*columns, "created_at", "updated_at"], purchases)
         )
         await db_session.flush()
     return result.rowcount
+
+
+def settled_periods(today: datetime.date) -> set[Period]:
+    """The settled part (up to :func:`~storefront.metrics.buyers.settled_until`) of each period the
+    dashboard compares for each preset: the buyer counts the job stores."""
+    settled = settled_until(today)
+    return {
+        Period(period.first, min(period.last, settled))
+        for name in PRESETS
+        for period in compared_periods(preset(name, today))
+        if period.first <= settled
+    }
+
+
+async def store_buyer_counts(db_session: AsyncSession, county_id: int, today: datetime.date) -> int:
+    """Count and store the buyers of :func:`settled_periods` not stored yet, and delete those no
+    preset asks for any more; returns how many periods were counted. Flushes, does not commit.
+
+    A late payment (``storefront.metrics.buyers``) waits for this transaction, then drops what it
+    changes; on SQLite the first statement is a write, so no payment commits meanwhile."""
+    wanted = settled_periods(today)
+    with county_scope(db_session, county_id):
+        await db_session.execute(
+            delete(BuyerCount)
+            .where(tuple_(BuyerCount.first, BuyerCount.last).not_in([(p.first, p.last) for p in wanted]))
+            .execution_options(synchronize_session=False)
+        )
+        await lock_county_chain(db_session, county_id, shared=True)
+        stored = {Period(*row) for row in await db_session.execute(select(BuyerCount.first, BuyerCount.last))}
+        for period in sorted(wanted - stored):
+            buyers, repeaters = await chain_counts(db_session, period)
+            db_session.add(
+                BuyerCount(
+                    county_id=county_id,
+                    first=period.first,
+                    last=period.last,
+                    buyers=buyers,
+                    repeaters=repeaters,
+                )
+            )
+        await db_session.flush()
+    return len(wanted - stored)
 
 
 async def missing_days(db_session: AsyncSession, county_id: int, period: Period) -> list[datetime.date]:
@@ -184,8 +237,9 @@ async def missing_days(db_session: AsyncSession, county_id: int, period: Period)
 
 
 async def refresh(db_session: AsyncSession, today: datetime.date | None = None) -> int:
-    """Rebuild yesterday, and the last week's days never built, for every active county,
-    committing county by county; returns how many county-days were written."""
+    """Rebuild yesterday, and the last week's days never built, for every active county, and store
+    its buyer counts (:func:`store_buyer_counts`), committing county by county; returns how many
+    county-days were written."""
     today = today or beijing_today()
     yesterday = today - datetime.timedelta(days=1)
     week = Period(today - datetime.timedelta(days=CATCH_UP_DAYS), yesterday)
@@ -198,6 +252,8 @@ async def refresh(db_session: AsyncSession, today: datetime.date | None = None) 
         days = set(await missing_days(db_session, county_id, week)) | {yesterday}
         for on in sorted(days):
             written += await rebuild(db_session, county_id, on, on, today=today)
+        await db_session.commit()
+        await store_buyer_counts(db_session, county_id, today)
         await db_session.commit()
     return written
 
@@ -212,9 +268,10 @@ async def rebuild_all(
     since: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> dict[str, int]:
-    """``storefront metrics rebuild``: rebuild the buyer chain (:func:`rebuild_buyers`) and every
-    closed day since ``since`` (by default the county's first event) of one county (by slug) or of
-    all, committing every :data:`CHUNK_DAYS` days; returns the days written per county slug."""
+    """``storefront metrics rebuild``: rebuild the buyer chain (:func:`rebuild_buyers`) and its
+    stored counts, and every closed day since ``since`` (by default the county's first event) of one
+    county (by slug) or of all, committing every :data:`CHUNK_DAYS` days; returns the days written
+    per county slug."""
     today = today or beijing_today()
     with all_counties_scope(db_session):
         query = select(County.id, County.slug).order_by(County.id)
@@ -235,6 +292,8 @@ async def rebuild_all(
     written: dict[str, int] = {}
     for county_id, slug in counties:
         await rebuild_buyers(db_session, county_id)
+        await db_session.commit()
+        await store_buyer_counts(db_session, county_id, today)
         await db_session.commit()
         first = since or (beijing_date(firsts[county_id]) if county_id in firsts else None)
         written[slug] = 0

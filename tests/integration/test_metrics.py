@@ -54,6 +54,7 @@ from storefront.metrics.periods import Period
 from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, ROLLUP_LEASE, rebuild, rebuild_buyers, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from tests.integration.test_create_admin_command import _query, migrated_url, storefront_cli  # noqa: F401 - fixtures
+from tests.support.databases import second_waits_for_first
 from tests.support.factories import make_county
 
 D = datetime.date
@@ -552,14 +553,15 @@ CHAIN_PERIODS = {
 }
 
 
-async def _pay(session, county_id, email, at):
+async def _pay(session, county_id, email, at, *, commit=True):
     """An order paid as the webhook pays it: marked paid, then its fact and its place in the chain,
-    one transaction."""
+    one transaction (committed unless ``commit`` is false)."""
     sale = order(county_id, email, [(None, "米", "Rice", 1000, 1)], paid_at=at)
     session.add(sale)
     await session.flush()
     await add_order_paid(session, sale, at)
-    await session.commit()
+    if commit:
+        await session.commit()
     return sale
 
 
@@ -670,33 +672,14 @@ async def test_a_rebuild_and_a_payment_at_the_same_time_leave_one_right_chain(se
     scope_to_county(rebuilding, county)
 
     async def pay(*, commit: bool) -> None:
-        sale = order(county, "li@example.cn", [(None, "米", "Rice", 1000, 1)], paid_at=bj(2026, 3, 2, 9))
-        payment.add(sale)
-        await payment.flush()
-        await add_order_paid(payment, sale, bj(2026, 3, 2, 9))
-        if commit:
-            await payment.commit()
+        await _pay(payment, county, "li@example.cn", bj(2026, 3, 2, 9), commit=commit)
 
     async def rebuild(*, commit: bool) -> None:
         await rebuild_buyers(rebuilding, county)
         if commit:
             await rebuilding.commit()
 
-    try:
-        if first == "payment":  # written, not committed, when the rebuild starts
-            await pay(commit=False)
-            other = asyncio.create_task(rebuild(commit=True))
-            await asyncio.sleep(0.3)
-            await payment.commit()
-        else:
-            await rebuild(commit=False)
-            other = asyncio.create_task(pay(commit=True))
-            await asyncio.sleep(0.3)
-            await rebuilding.commit()
-        await other
-    finally:
-        await payment.close()
-        await rebuilding.close()
+    await second_waits_for_first(first, {"payment": (pay, payment), "rebuild": (rebuild, rebuilding)})
 
     async with session_maker() as session:
         scope_to_county(session, county)

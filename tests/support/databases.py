@@ -76,3 +76,21 @@ class SqliteDatabases:
         copy = self.folder / f"test_{next(_counter)}.db"
         shutil.copyfile(self._template, copy)
         return f"sqlite+aiosqlite:///{copy}"
+
+
+async def second_waits_for_first(first: str, writers: dict) -> None:
+    """Two writers, ``{name: (write, session)}``: the one named ``first`` runs ``write(commit=False)``,
+    the other ``write(commit=True)`` starts while that transaction is open, then the first commits; a
+    lock the first holds makes the other wait for it. Both sessions are closed at the end."""
+    (write_first, first_session), (write_second, _session) = sorted(
+        writers.values(), key=lambda writer: writer is not writers[first]
+    )
+    try:
+        await write_first(commit=False)
+        other = asyncio.create_task(write_second(commit=True))
+        await asyncio.sleep(0.3)
+        await first_session.commit()
+        await other
+    finally:
+        for _write, session in writers.values():
+            await session.close()
