@@ -52,7 +52,7 @@ from storefront.metrics.events import (
     SEARCH,
     VISIT,
 )
-from storefront.metrics.models import BuyerCount, BuyerOrder, Creator, DailyMetric, Event
+from storefront.metrics.models import BuyerCount, BuyerOrder, Creator, DailyMetric, Event, MonthlyMetric
 from storefront.metrics.periods import Period, month_of, previous, year_before
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.tenancy.models import County
@@ -538,7 +538,8 @@ async def rolled_facts(
     """The roll-ups stored for ``period`` and the days they cover (days with the marker row).
 
     County totals come per day; the other dimensions come added up over the period, under its
-    first day (nothing reads them by day).
+    first day (nothing reads them by day): from the monthly roll-ups for the whole months of the
+    period that have them, from the daily ones for its other days.
     """
     dimensions = frozenset(dimensions)
     covered = set(
@@ -554,7 +555,7 @@ async def rolled_facts(
     facts: Facts = defaultdict(int)
     if covered:
         # A day's rows are written with its marker in one transaction: a day without the marker
-        # has no rows, so no filter by covered day is needed.
+        # has no rows, so no filter by covered day is needed. The same holds for a month.
         within = (DailyMetric.day >= period.first, DailyMetric.day <= period.last)
         if COUNTY in dimensions:  # by day, for sales by day
             rows = await db_session.execute(
@@ -565,15 +566,47 @@ async def rolled_facts(
             for on, key, metric, value in rows:
                 facts[on, COUNTY, key, metric] += value
         if others := dimensions - {COUNTY}:  # added up over the period in the database
-            summed = func.sum(DailyMetric.value)
-            rows = await db_session.execute(
-                select(DailyMetric.dimension, DailyMetric.key, DailyMetric.metric, summed)
-                .where(*within, DailyMetric.dimension.in_(others))
-                .group_by(DailyMetric.dimension, DailyMetric.key, DailyMetric.metric)
-            )
-            for dimension, key, metric, value in rows:
-                facts[period.first, dimension, key, metric] += int(value)
+            months = await _rolled_up_months(db_session, period)
+            days = _runs([on for on in covered if on.replace(day=1) not in months])
+            statements = []
+            if days:
+                in_days = or_(*(DailyMetric.day.between(run.first, run.last) for run in days))
+                statements.append(_summed(DailyMetric, in_days, others))
+            if months:
+                statements.append(_summed(MonthlyMetric, MonthlyMetric.month.in_(months), others))
+            for statement in statements:
+                for dimension, key, metric, value in await db_session.execute(statement):
+                    facts[period.first, dimension, key, metric] += int(value)
     return facts, covered
+
+
+def _summed(table: type[DailyMetric | MonthlyMetric], rows: Any, dimensions: frozenset[str]) -> Select:
+    """The roll-ups of ``dimensions`` among ``rows`` of ``table``, added up per key and metric."""
+    return (
+        select(table.dimension, table.key, table.metric, func.sum(table.value))
+        .where(rows, table.dimension.in_(dimensions))
+        .group_by(table.dimension, table.key, table.metric)
+    )
+
+
+async def _rolled_up_months(db_session: AsyncSession, period: Period) -> set[datetime.date]:
+    """The first days of the calendar months wholly inside ``period`` that have monthly roll-ups."""
+    first = (
+        period.first if period.first.day == 1 else month_of(period.first).last + datetime.timedelta(days=1)
+    )
+    after = (period.last + datetime.timedelta(days=1)).replace(day=1)
+    if first >= after:
+        return set()
+    return set(
+        await db_session.scalars(
+            select(MonthlyMetric.month).where(
+                MonthlyMetric.dimension == COUNTY,
+                MonthlyMetric.metric == ROLLED_UP,
+                MonthlyMetric.month >= first,
+                MonthlyMetric.month < after,
+            )
+        )
+    )
 
 
 def _runs(days: list[datetime.date]) -> list[Period]:

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, select
 
 from storefront.clock import beijing_date, utcnow
 from storefront.metrics.buyers import add_buyer_order
-from storefront.metrics.models import Creator, DailyMetric, Event
+from storefront.metrics.models import Creator, DailyMetric, Event, MonthlyMetric
 from storefront.metrics.recorder import PendingEvent
 from storefront.metrics.referrals import COOKIE_MAX_AGE, clicked_code, referral_cookies, referral_in
 from storefront.origins import HOST_COUNTY_KEY
@@ -289,10 +289,16 @@ async def add_order_refunded(
 
 async def _reopen_closed_day(db_session: AsyncSession, county_id: int, at: datetime.datetime) -> None:
     """A money fact of a day before today (a webhook Stripe retried for days, a payment the sweeper
-    found late) drops that day's roll-ups in the same transaction: the dashboard reads the day's raw
-    rows until the roll-up job builds it again (it rebuilds the last week's missing days)."""
+    found late) drops that day's roll-ups, and its month's, in the same transaction: the dashboard
+    reads the day's raw rows until the roll-up job builds it again (it rebuilds the last week's
+    missing days, and their months)."""
     day = beijing_date(at)
     if day < beijing_date(utcnow()):
         await db_session.execute(
             delete(DailyMetric).where(DailyMetric.county_id == county_id, DailyMetric.day == day)
+        )
+        await db_session.execute(
+            delete(MonthlyMetric).where(
+                MonthlyMetric.county_id == county_id, MonthlyMetric.month == day.replace(day=1)
+            )
         )

@@ -54,9 +54,18 @@ class Event(TenantScoped, Base):
     """Fen paid or refunded."""
 
 
-class DailyMetric(TenantScoped, Base):
-    """A roll-up: one metric's value for one Beijing day, for the county or one of its products,
-    producers, buyer provinces, creators or searches (``dimension`` and ``key``)."""
+class RolledUp:
+    """One metric's value for the county or one of its products, producers, buyer provinces,
+    creators or searches (``dimension`` and ``key``; the vocabulary is in ``rollups``)."""
+
+    dimension: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(100), default="")
+    metric: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DailyMetric(RolledUp, TenantScoped, Base):
+    """A roll-up: one metric's value for one Beijing day."""
 
     __tablename__ = "daily_metrics"
     __table_args__ = (
@@ -65,10 +74,18 @@ class DailyMetric(TenantScoped, Base):
     )
 
     day: Mapped[datetime.date] = mapped_column(Date)
-    dimension: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(100), default="")
-    metric: Mapped[str] = mapped_column(String(32))
-    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MonthlyMetric(RolledUp, TenantScoped, Base):
+    """A month's roll-ups added up: per calendar month (``month`` is its first day), the sum of its
+    days' :class:`DailyMetric` rows of every dimension but the county's (which is read by day), so
+    a year is read in twelve months' rows instead of 365 days'. Written by the roll-ups (with a
+    marker row, ``county`` / ``rolled_up``) only when every day of the month is rolled up."""
+
+    __tablename__ = "monthly_metrics"
+    __table_args__ = (UniqueConstraint("county_id", "month", "dimension", "key", "metric"),)
+
+    month: Mapped[datetime.date] = mapped_column(Date)
 
 
 class BuyerOrder(TenantScoped, Base):

@@ -27,8 +27,10 @@ method        (``""`` when unknown)
 
 Only closed days are rolled up (before today in Beijing); today is always read raw. A day is
 rebuilt whole (its rows deleted and written again in one transaction), so a rebuild can be repeated
-at any time. The roll-up job (:func:`run_rollups`) rebuilds yesterday, and any of the last week's
-days not built yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a time (a lease in
+at any time. A month whose days are all rolled up is added up once more (``MonthlyMetric``, every
+dimension but the county's), rewritten whenever one of its days is, so a year is read in months.
+The roll-up job (:func:`run_rollups`) rebuilds yesterday, and any of the last week's days not built
+yet, every :data:`ROLLUP_INTERVAL_SECONDS`, in one worker at a time (a lease in
 ``storefront.jobs``), so late events of yesterday are caught.
 
 The buyer chain (``BuyerOrder``, what the buyer counts read) is not per day: it is kept as orders
@@ -61,8 +63,8 @@ from storefront.metrics.definitions import (
     raw_facts,
 )
 from storefront.metrics.events import ORDER_PAID
-from storefront.metrics.models import BuyerCount, BuyerOrder, DailyMetric, Event
-from storefront.metrics.periods import PRESETS, Period, preset
+from storefront.metrics.models import BuyerCount, BuyerOrder, DailyMetric, Event, MonthlyMetric
+from storefront.metrics.periods import PRESETS, Period, month_of, preset
 from storefront.orders.models import Order
 from storefront.tenancy.models import County
 
@@ -132,7 +134,57 @@ async def rebuild(
             ]
             await db_session.execute(insert(DailyMetric), rows)
         await db_session.flush()
+    for month in sorted({on.replace(day=1) for on in period.each_day()}):
+        await rebuild_month(db_session, county_id, month)
     return period.days
+
+
+async def rebuild_month(db_session: AsyncSession, county_id: int, month: datetime.date) -> bool:
+    """Add up the daily roll-ups of ``month`` (its first day) into its monthly ones, if every day
+    of it is rolled up; else only delete them (a day was reopened or is not built yet). Returns
+    whether the month was written. Flushes but does not commit."""
+    days = month_of(month)
+    # Across counties: the tenant scope refuses INSERT ... SELECT, so the county is named here.
+    with all_counties_scope(db_session):
+        await db_session.execute(
+            delete(MonthlyMetric).where(MonthlyMetric.county_id == county_id, MonthlyMetric.month == month)
+        )
+        in_month = (
+            DailyMetric.county_id == county_id,
+            DailyMetric.day >= days.first,
+            DailyMetric.day <= days.last,
+        )
+        built = await db_session.scalar(
+            select(func.count()).where(
+                *in_month, DailyMetric.dimension == COUNTY, DailyMetric.metric == ROLLED_UP
+            )
+        )
+        if built != days.days:
+            return False
+        now = literal(utcnow(), DateTimeUTC(timezone=True))
+        sums = (
+            select(
+                DailyMetric.county_id,
+                literal(month, Date),
+                DailyMetric.dimension,
+                DailyMetric.key,
+                DailyMetric.metric,
+                func.sum(DailyMetric.value),
+                now,
+                now,
+            )
+            .where(*in_month, DailyMetric.dimension != COUNTY)
+            .group_by(DailyMetric.county_id, DailyMetric.dimension, DailyMetric.key, DailyMetric.metric)
+        )
+        columns = ["county_id", "month", "dimension", "key", "metric", "value", "created_at", "updated_at"]
+        await db_session.execute(insert(MonthlyMetric).from_select(columns, sums))
+        db_session.add(
+            MonthlyMetric(
+                county_id=county_id, month=month, dimension=COUNTY, key="", metric=ROLLED_UP, value=1
+            )
+        )
+        await db_session.flush()
+    return True
 
 
 async def rebuild_buyers(db_session: AsyncSession, county_id: int) -> int:

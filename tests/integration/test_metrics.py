@@ -32,6 +32,8 @@ from storefront.clock import BEIJING, utcnow
 from storefront.db import all_counties_scope, scope_to_all_counties, scope_to_county
 from storefront.jobs import take_turn
 from storefront.metrics.definitions import (
+    PRODUCT,
+    ROLLED_UP,
     CreatorSales,
     Funnel,
     PaymentMethodSales,
@@ -49,7 +51,7 @@ from storefront.metrics.definitions import (
     sales_of,
 )
 from storefront.metrics.events import add_order_paid
-from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event
+from storefront.metrics.models import BuyerOrder, Creator, DailyMetric, Event, MonthlyMetric
 from storefront.metrics.periods import Period
 from storefront.metrics.rollups import ROLLUP_INTERVAL_SECONDS, ROLLUP_LEASE, rebuild, rebuild_buyers, refresh
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -401,6 +403,47 @@ async def test_closed_days_are_read_from_roll_ups_not_from_the_events(raohe, dat
     assert (await county_dashboard(raohe, PERIOD, rollups=False)).sales == 24800
     # A day not rolled up is read raw.
     assert (await county_dashboard(raohe, Period(D(2025, 12, 31), D(2025, 12, 31)))).sales == 13600
+
+
+MONTHS = Period(D(2025, 12, 1), D(2026, 1, 31))
+
+
+async def test_whole_months_are_read_from_monthly_roll_ups(raohe, data):
+    around = Period(D(2025, 11, 20), D(2026, 2, 10))  # whole months, and days on both sides
+    raw = {
+        period: await county_dashboard(raohe, period, rollups=False) for period in (MONTHS, around, PERIOD)
+    }
+    assert await rebuild(raohe, data["raohe"], D(2025, 11, 1), D(2026, 2, 28)) == 120
+    await raohe.commit()
+
+    assert set(await raohe.scalars(select(MonthlyMetric.month).where(MonthlyMetric.metric == ROLLED_UP))) == {
+        D(2025, 11, 1),
+        D(2025, 12, 1),
+        D(2026, 1, 1),
+        D(2026, 2, 1),
+    }
+    for period, answer in raw.items():
+        assert await county_dashboard(raohe, period) == answer, period
+    # January's products come from its month: gone from its days, they still count for whole months.
+    await raohe.execute(
+        delete(DailyMetric).where(DailyMetric.dimension == PRODUCT, DailyMetric.day >= D(2026, 1, 1))
+    )
+    assert (await county_dashboard(raohe, MONTHS)).top_products == raw[MONTHS].top_products
+    assert (await county_dashboard(raohe, PERIOD)).top_products == []
+
+
+async def test_a_late_payment_reopens_its_day_and_its_month(raohe, data):
+    await rebuild(raohe, data["raohe"], D(2025, 11, 1), D(2026, 2, 28))
+    await raohe.commit()
+    before = await county_dashboard(raohe, MONTHS)
+
+    await _pay(raohe, data["raohe"], "late@example.cn", bj(2025, 12, 15, 9))  # its webhook came a year late
+
+    months = set(await raohe.scalars(select(MonthlyMetric.month).where(MonthlyMetric.metric == ROLLED_UP)))
+    assert months == {D(2025, 11, 1), D(2026, 1, 1), D(2026, 2, 1)}
+    after = await county_dashboard(raohe, MONTHS)
+    assert after == await county_dashboard(raohe, MONTHS, rollups=False)
+    assert after.sales == before.sales + 1000 and after.orders == before.orders + 1
 
 
 async def test_today_is_read_raw_beside_yesterdays_roll_ups(raohe, data):
