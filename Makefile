@@ -77,6 +77,7 @@ bench: install system-deps
 	$(UV) run python -m benchmarks.checkout
 	$(UV) run python -m benchmarks.events
 	$(UV) run python -m benchmarks.dashboard
+	$(UV) run python -m benchmarks.memory
 
 # Refresh the message catalogs after changing interface strings; then translate the new entries.
 messages:
