@@ -48,7 +48,7 @@ from storefront.checkout.service import NUMBER_ALPHABET, ShippingAddress
 from storefront.clock import BEIJING, beijing_date
 from storefront.db import county_scope
 from storefront.metrics.models import Creator, Event
-from storefront.metrics.rollups import rebuild, rebuild_buyers
+from storefront.metrics.rollups import rebuild, rebuild_buyers, store_buyer_counts
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from storefront.orders.states import Actor
 
@@ -705,14 +705,15 @@ async def seed_history(
             # queries as if they were still empty (minutes instead of seconds).
             for table in _ANALYZED:
                 await session.execute(text(f"ANALYZE {table}"))
-        # The dashboard reads roll-ups for closed days (made now, not at the first sweep) and the
-        # buyer chain.
+        # The dashboard reads roll-ups for closed days (made now, not at the first sweep), the
+        # buyer chain and its stored counts.
         today = beijing_date(now)
         for county in counties:
             if county.slug in seeded:
                 first = today - datetime.timedelta(days=spec.days)
                 await rebuild(session, county.id, first, today, today=today)
                 await rebuild_buyers(session, county.id)
+                await store_buyer_counts(session, county.id, today)
     finally:
         if collecting:
             gc.enable()

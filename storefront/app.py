@@ -123,6 +123,12 @@ def _error_page(request: Request, exc: Exception) -> Response:
     return Response(body, status_code=status, media_type=MediaType.HTML)
 
 
+RATE_LIMITED_CLIENTS = 10_000
+"""Client addresses whose rate-limit counts one process keeps without Redis: an expired count is
+only dropped when its address comes back, so without a bound every address that ever posted an
+order lookup would stay in memory."""
+
+
 def _stores(settings: Settings) -> dict[str, Store]:
     """Sessions, cached pages and rate limits go to Redis (shared by workers) when REDIS_URL is set."""
     if settings.redis_url:
@@ -138,7 +144,7 @@ def _stores(settings: Settings) -> dict[str, Store]:
             SESSIONS_STORE: FileStore(settings.session_dir, create_directories=True),
             PAGE_STORE: BoundedMemoryStore(),
             VERSIONS_STORE: LocalStore(),  # one entry a county that changed
-            "rate_limit": LocalStore(),
+            "rate_limit": BoundedMemoryStore(RATE_LIMITED_CLIENTS),
         }
     if settings.page_cache_seconds > 0:
         stores[PAGE_STORE] = PageStore(stores[PAGE_STORE])

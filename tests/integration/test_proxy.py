@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
+from storefront import app as app_module
 from storefront.asgi import create_asgi_app
 from storefront.config import get_settings
 from storefront.orders.controllers import LOOKUPS_PER_MINUTE
@@ -82,6 +83,14 @@ async def test_forwarded_headers_from_an_untrusted_address_are_ignored(productio
     async with browser(app, "198.51.100.7") as direct:
         rotating = [f"203.0.113.{number}" for number in range(LOOKUPS_PER_MINUTE + 1)]
         assert (await lookups(direct, rotating))[-1] == 429
+
+
+async def test_the_rate_limit_keeps_a_bounded_number_of_addresses(production_env):
+    production_env.setattr(app_module, "RATE_LIMITED_CLIENTS", 5)
+    app = create_asgi_app()
+    async with browser(app, PROXY) as via_proxy:
+        assert 429 not in await lookups(via_proxy, [f"203.0.113.{number}" for number in range(20)])
+        assert 0 < len(app.app.stores.get("rate_limit")._store) <= 5
 
 
 @pytest.mark.parametrize("everyone", ["*", "10.0.0.2, *", "0.0.0.0/0", "::/0"])
