@@ -111,5 +111,13 @@ async def lock_county_chain(db_session: AsyncSession, county_id: int, *, shared:
     await db_session.execute(select(lock(_lock_key(f"buyer_orders:{county_id}"))))
 
 
+async def lock_stored_counts(db_session: AsyncSession, county_id: int) -> None:
+    """The county's stored buyer counts, held until the transaction ends by whatever stores them,
+    so two runs never store the same count twice (PostgreSQL; SQLite has one writer at a time)."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return
+    await db_session.execute(select(func.pg_advisory_xact_lock(_lock_key(f"buyer_counts:{county_id}"))))
+
+
 def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)

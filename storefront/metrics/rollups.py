@@ -52,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import every
-from storefront.metrics.buyers import buyer_key, lock_county_chain, settled_until
+from storefront.metrics.buyers import buyer_key, lock_county_chain, lock_stored_counts, settled_until
 from storefront.metrics.definitions import (
     COUNTY,
     NEVER_SOLD,
@@ -247,15 +247,19 @@ async def store_buyer_counts(db_session: AsyncSession, county_id: int, today: da
     preset asks for any more; returns how many periods were counted. Flushes, does not commit.
 
     A late payment (``storefront.metrics.buyers``) waits for this transaction, then drops what it
-    changes; on SQLite the first statement is a write, so no payment commits meanwhile."""
+    changes, or this transaction for it; another run storing the county's counts (the job, a
+    rebuild from the command line) waits too. Both locks come first on PostgreSQL (a late payment
+    deletes counts while holding the chain); on SQLite the first statement is a write, so no
+    payment commits meanwhile."""
     wanted = settled_periods(today)
+    await lock_stored_counts(db_session, county_id)
+    await lock_county_chain(db_session, county_id, shared=True)
     with county_scope(db_session, county_id):
         await db_session.execute(
             delete(BuyerCount)
             .where(tuple_(BuyerCount.first, BuyerCount.last).not_in([(p.first, p.last) for p in wanted]))
             .execution_options(synchronize_session=False)
         )
-        await lock_county_chain(db_session, county_id, shared=True)
         stored = {Period(*row) for row in await db_session.execute(select(BuyerCount.first, BuyerCount.last))}
         for period in sorted(wanted - stored):
             buyers, repeaters = await chain_counts(db_session, period)

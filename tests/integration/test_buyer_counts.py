@@ -162,3 +162,28 @@ async def test_a_late_payment_and_the_job_at_the_same_time_leave_right_counts(se
         assert await buyer_counts(session, LAST_12_MONTHS) == (2, 0)
         for period in every_compared_period():
             assert await buyer_counts(session, period) == await buyer_counts(session, period, rollups=False)
+
+
+async def test_two_runs_storing_the_counts_at_once_store_each_count_once(session_maker):
+    """The roll-up job and `storefront metrics rebuild` at the same moment: the second waits, then
+    finds the counts stored, instead of failing on the first's rows."""
+    async with session_maker() as session:
+        county = (await make_county(session, "buyers")).id
+        await session.commit()
+        scope_to_county(session, county)
+        await _pay(session, county, "li@example.cn", days_ago(100))
+    runs = {name: session_maker() for name in ("job", "rebuild")}
+
+    def store_in(name):
+        async def store(*, commit: bool) -> None:
+            await store_buyer_counts(runs[name], county, TODAY)
+            if commit:
+                await runs[name].commit()
+
+        return store
+
+    await second_waits_for_first("job", {name: (store_in(name), session) for name, session in runs.items()})
+
+    async with session_maker() as session:
+        scope_to_county(session, county)
+        assert set(await stored(session)) == settled_periods(TODAY)
