@@ -1,4 +1,4 @@
-"""stored buyer counts of settled periods, the buyer chain by next purchase day, monthly roll-ups
+"""stored buyer counts of settled periods, and the buyer chain by next purchase day
 
 Revision ID: e5b7c9d1f3a5
 Revises: d4f6a8c0e2b4
@@ -35,28 +35,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_buyer_counts_county_id'), ['county_id'], unique=False)
     with op.batch_alter_table('buyer_orders', schema=None) as batch_op:
         batch_op.create_index('ix_buyer_orders_next', ['county_id', 'next_day', 'previous_day', 'paid_day'], unique=False)
-    op.create_table('monthly_metrics',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('month', sa.Date(), nullable=False),
-    sa.Column('dimension', sa.String(length=16), nullable=False),
-    sa.Column('key', sa.String(length=100), nullable=False),
-    sa.Column('metric', sa.String(length=32), nullable=False),
-    sa.Column('value', sa.BigInteger(), nullable=False),
-    sa.Column('county_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('created_at', DateTimeUTC(timezone=True), nullable=False),
-    sa.Column('updated_at', DateTimeUTC(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['county_id'], ['counties.id'], name=op.f('fk_monthly_metrics_county_id_counties'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_monthly_metrics')),
-    sa.UniqueConstraint('county_id', 'month', 'dimension', 'key', 'metric', name=op.f('uq_monthly_metrics_county_id'))
-    )
-    with op.batch_alter_table('monthly_metrics', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_monthly_metrics_county_id'), ['county_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('monthly_metrics', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_monthly_metrics_county_id'))
-    op.drop_table('monthly_metrics')
     with op.batch_alter_table('buyer_orders', schema=None) as batch_op:
         batch_op.drop_index('ix_buyer_orders_next')
     with op.batch_alter_table('buyer_counts', schema=None) as batch_op:
