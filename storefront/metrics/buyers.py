@@ -16,12 +16,12 @@ transaction.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, tuple_
 
 from storefront.clock import beijing_date, utcnow
+from storefront.metrics.locks import lock_buyer, lock_county_chain
 from storefront.metrics.models import BuyerCount, BuyerOrder
 from storefront.orders.models import Order
 
@@ -87,37 +87,8 @@ async def add_buyer_order(db_session: AsyncSession, order: Order, paid_at: datet
 
 
 async def _lock_buyer(db_session: AsyncSession, county_id: int, buyer: str, *, late: bool) -> None:
-    """Hold the buyer's chain until the transaction ends, so two of their orders paid at the same
-    instant are linked one after the other, each seeing the other's row; and hold the county's chain
-    (exclusively for a ``late`` payment, else shared), so a rebuild, or the job storing buyer counts
-    when the payment is late, waits for this payment, or this payment for it.
-    PostgreSQL: transaction advisory locks (the next statement sees what the holder committed).
-    SQLite runs one writer at a time, and this transaction has already written the order."""
-    if db_session.get_bind().dialect.name != "postgresql":
-        return
+    """Hold the county's chain (exclusively for a ``late`` payment, else shared), so a rebuild, or
+    the job storing buyer counts when the payment is late, waits for this payment, or this payment
+    for it; then the buyer's chain. (SQLite: this transaction has already written the order.)"""
     await lock_county_chain(db_session, county_id, shared=not late)
-    await db_session.execute(
-        select(func.pg_advisory_xact_lock(_lock_key(f"buyer_orders:{county_id}:{buyer}")))
-    )
-
-
-async def lock_county_chain(db_session: AsyncSession, county_id: int, *, shared: bool = False) -> None:
-    """The county's buyer chain, held until the transaction ends: exclusively by a rebuild and by a
-    late payment, shared by other payments and by the job counting buyers (PostgreSQL; SQLite has
-    one writer at a time anyway)."""
-    if db_session.get_bind().dialect.name != "postgresql":
-        return
-    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
-    await db_session.execute(select(lock(_lock_key(f"buyer_orders:{county_id}"))))
-
-
-async def lock_stored_counts(db_session: AsyncSession, county_id: int) -> None:
-    """The county's stored buyer counts, held until the transaction ends by whatever stores them,
-    so two runs never store the same count twice (PostgreSQL; SQLite has one writer at a time)."""
-    if db_session.get_bind().dialect.name != "postgresql":
-        return
-    await db_session.execute(select(func.pg_advisory_xact_lock(_lock_key(f"buyer_counts:{county_id}"))))
-
-
-def _lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    await lock_buyer(db_session, county_id, buyer)

@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select
 
 from storefront.clock import beijing_date, utcnow
 from storefront.metrics.buyers import add_buyer_order
+from storefront.metrics.locks import lock_county_rollups
 from storefront.metrics.models import Creator, DailyMetric, Event, MonthlyMetric
 from storefront.metrics.recorder import PendingEvent
 from storefront.metrics.referrals import COOKIE_MAX_AGE, clicked_code, referral_cookies, referral_in
@@ -294,6 +295,7 @@ async def _reopen_closed_day(db_session: AsyncSession, county_id: int, at: datet
     missing days, and their months)."""
     day = beijing_date(at)
     if day < beijing_date(utcnow()):
+        await lock_county_rollups(db_session, county_id)  # after a rebuild running meanwhile
         await db_session.execute(
             delete(DailyMetric).where(DailyMetric.county_id == county_id, DailyMetric.day == day)
         )

@@ -52,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storefront.clock import beijing_date, beijing_day, utcnow
 from storefront.db import all_counties_scope, county_scope
 from storefront.jobs import every
-from storefront.metrics.buyers import buyer_key, lock_county_chain, lock_stored_counts, settled_until
+from storefront.metrics.buyers import buyer_key, settled_until
 from storefront.metrics.definitions import (
     COUNTY,
     NEVER_SOLD,
@@ -63,6 +63,7 @@ from storefront.metrics.definitions import (
     raw_facts,
 )
 from storefront.metrics.events import ORDER_PAID
+from storefront.metrics.locks import lock_county_chain, lock_county_rollups, lock_stored_counts
 from storefront.metrics.models import BuyerCount, BuyerOrder, DailyMetric, Event, MonthlyMetric
 from storefront.metrics.periods import PRESETS, Period, month_of, preset
 from storefront.orders.models import Order
@@ -100,16 +101,19 @@ async def rebuild(
     period = closed(first_day, last_day, today or beijing_today())
     if period is None:
         return 0
+    await lock_county_rollups(db_session, county_id)  # a late money fact meanwhile waits, then reopens
     with county_scope(db_session, county_id):
         for start in range(0, period.days, CHUNK_DAYS):
             first = period.first + datetime.timedelta(days=start)
             chunk = Period(first, min(period.last, first + datetime.timedelta(days=CHUNK_DAYS - 1)))
-            facts = await raw_facts(db_session, chunk)
+            # Deleted first: on SQLite that takes the write lock, so no late fact commits between
+            # reading the day's raw rows and writing its roll-ups.
             await db_session.execute(
                 delete(DailyMetric)
                 .where(DailyMetric.day >= chunk.first, DailyMetric.day <= chunk.last)
                 .execution_options(synchronize_session=False)
             )
+            facts = await raw_facts(db_session, chunk)
             rows = [
                 {
                     "county_id": county_id,

@@ -730,3 +730,43 @@ async def test_a_rebuild_and_a_payment_at_the_same_time_leave_one_right_chain(se
             (D(2026, 3, 1), None, D(2026, 3, 2)),
             (D(2026, 3, 2), D(2026, 3, 1), None),
         ]
+
+
+@pytest.mark.parametrize("first", ["job", "payment"])
+@pytest.mark.parametrize("late_day", [3, 31], ids=["earlier-day-of-the-month", "the-same-day"])
+async def test_a_late_payment_while_the_job_rebuilds_its_month_is_counted_once(
+    session_maker, first, late_day
+):
+    """The job rebuilds 31 October (and so rewrites October) while a webhook pays an order of
+    October late: whichever starts first, the other waits, and October reads as the raw rows do
+    (not the day twice, raw and in the month; not the day without the payment)."""
+    october = Period(D(2026, 10, 1), D(2026, 10, 31))
+    async with session_maker() as session:
+        county = (await make_county(session, "race")).id
+        await session.commit()
+        scope_to_county(session, county)
+        await _pay(session, county, "a@example.cn", bj(2026, 10, 3, 10))
+        await _pay(session, county, "b@example.cn", bj(2026, 10, 31, 10))
+        await rebuild(session, county, october.first, october.last)
+        await session.commit()
+    job, payment = session_maker(), session_maker()
+    scope_to_county(job, county)
+    scope_to_county(payment, county)
+
+    async def run_job(*, commit: bool) -> None:
+        await rebuild(job, county, october.last, october.last)
+        if commit:
+            await job.commit()
+
+    async def pay(*, commit: bool) -> None:
+        await _pay(payment, county, "late@example.cn", bj(2026, 10, late_day, 11), commit=commit)
+
+    await second_waits_for_first(first, {"job": (run_job, job), "payment": (pay, payment)})
+
+    async with session_maker() as session:
+        scope_to_county(session, county)
+        for period in (october, Period(D(2026, 10, late_day), D(2026, 10, late_day))):
+            assert await county_dashboard(session, period) == await county_dashboard(
+                session, period, rollups=False
+            )
+        assert (await county_dashboard(session, october)).top_products[0].units == 3
