@@ -356,8 +356,8 @@ def county_tables(dashboard: object, comparison: object) -> dict[str, Table]:
 
 
 async def county_dashboard(db_session: AsyncSession, period: Period) -> CountyDashboard:
-    comparison = await definitions.compare(db_session, period)
-    dashboard = await definitions.county_dashboard(db_session, period, current=comparison.current)
+    dashboard = await definitions.county_dashboard(db_session, period)
+    comparison = await definitions.compare(db_session, period, current=dashboard.totals)
     view = CountyDashboard(dashboard, comparison, county_tables(dashboard, comparison))
     view.producers = [(row.producer_id, named(row)) for row in dashboard.producers]
     return view

@@ -236,6 +236,21 @@ class Dashboard:
     payment_methods: list[PaymentMethodSales] = field(default_factory=list)
     """The payment method mix (:func:`payment_method_mix`)."""
 
+    @property
+    def totals(self) -> Totals:
+        """The headline numbers, as :func:`totals` gives them for the period."""
+        return Totals(
+            sales=self.sales,
+            paid=self.paid,
+            refunded=self.refunded,
+            orders=self.orders,
+            average_order_value=self.average_order_value,
+            unique_buyers=self.unique_buyers,
+            repeat_purchase_rate=self.repeat_purchase_rate,
+            refund_rate=self.refund_rate,
+            visitors=self.funnel.visitors,
+        )
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -801,15 +816,10 @@ async def _totals(db_session: AsyncSession, period: Period, facts: Facts, *, rol
     )
 
 
-async def county_dashboard(
-    db_session: AsyncSession, period: Period, *, rollups: bool = True, current: Totals | None = None
-) -> Dashboard:
-    """Every number of the county dashboard for ``period`` (see each field of :class:`Dashboard`).
-
-    ``current``: the period's :func:`totals` when already read (:attr:`Comparison.current`), so the
-    buyers, the costliest numbers, are not counted twice."""
+async def county_dashboard(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> Dashboard:
+    """Every number of the county dashboard for ``period`` (see each field of :class:`Dashboard`)."""
     facts = await facts_of(db_session, period, rollups=rollups)
-    head = current or await _totals(db_session, period, facts, rollups=rollups)
+    head = await _totals(db_session, period, facts, rollups=rollups)
 
     by_day: dict[datetime.date, int] = defaultdict(int)
     for (on, dimension, _key, metric), value in facts.items():
@@ -972,11 +982,15 @@ async def _creators(db_session: AsyncSession, facts: Facts) -> list[CreatorSales
     return rows
 
 
-async def compare(db_session: AsyncSession, period: Period, *, rollups: bool = True) -> Comparison:
+async def compare(
+    db_session: AsyncSession, period: Period, *, rollups: bool = True, current: Totals | None = None
+) -> Comparison:
     """The period's totals beside the period just before and the same days a year before; growth
-    is of sales (:func:`growth`)."""
-    current, before, last_year = [
-        await totals(db_session, each, rollups=rollups) for each in compared_periods(period)
+    is of sales (:func:`growth`). ``current``: the period's totals when already read
+    (:attr:`Dashboard.totals`), so they are not read twice."""
+    current = current or await totals(db_session, period, rollups=rollups)
+    before, last_year = [
+        await totals(db_session, each, rollups=rollups) for each in compared_periods(period)[1:]
     ]
     return Comparison(
         current=current,
