@@ -1,7 +1,19 @@
 // HTMX requests carry the CSRF token from its cookie, so cached pages need no per-visitor token.
+const TOKEN_COOKIE = /(?:^|;\s*)csrftoken=([^;]+)/;
 document.addEventListener("htmx:configRequest", (event) => {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  const match = document.cookie.match(TOKEN_COOKIE);
   if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+});
+
+// The cookie comes with the cart count's answer. A shopper who presses a button before it came
+// back (a slow phone network) gets the cookie first from the same address, then the request goes
+// (through the form's hx-sync, which drops a second press while the first is under way).
+document.addEventListener("htmx:confirm", (event) => {
+  const counter = document.getElementById("cart-count")?.getAttribute("hx-get");
+  const { verb, question } = event.detail; // a request with a question to confirm is left to HTMX
+  if (verb === "get" || question || TOKEN_COOKIE.test(document.cookie) || !counter) return;
+  event.preventDefault();
+  fetch(counter, { credentials: "same-origin" }).finally(() => event.detail.issueRequest(true));
 });
 
 // A new province is chosen: the districts of the old city no longer apply, at once (the answer may

@@ -99,3 +99,23 @@ def test_a_municipality_skips_the_districts_under_the_city_step(page: Page, site
     expect(
         page.get_by_label("District").locator("option", has_text="东城区 Dongcheng District")
     ).to_have_count(1)
+
+
+def test_add_to_cart_pressed_before_the_page_has_a_token_still_adds_once(page: Page, site):
+    """The cached product page carries no token: the cart count's answer brings the cookie. A
+    shopper who presses Add to cart (twice) before it came back (here it never does) waits for a
+    token instead of being told the page expired, and gets one jar."""
+    page.route(
+        "**/cart/count",
+        lambda route: route.abort() if route.request.headers.get("hx-request") else route.continue_(),
+    )
+    page.goto(f"{site.url}/c/raohe/products/linden-honey?lang=en")
+    assert "csrftoken" not in {cookie["name"] for cookie in page.context.cookies()}
+
+    page.get_by_role("button", name="Add to cart").dblclick()
+
+    expect(page.get_by_role("status").filter(has_text="Added to your cart.")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{site.url}/c/raohe/cart?lang=en")
+    expect(page.locator(".cart-line")).to_have_count(1)
+    expect(page.locator(".cart-line input[name=quantity]")).to_have_value("1")
