@@ -143,10 +143,10 @@ async def rebuild(
     return period.days
 
 
-async def rebuild_month(db_session: AsyncSession, county_id: int, month: datetime.date) -> bool:
+async def rebuild_month(db_session: AsyncSession, county_id: int, month: datetime.date) -> None:
     """Add up the daily roll-ups of ``month`` (its first day) into its monthly ones, if every day
-    of it is rolled up; else only delete them (a day was reopened or is not built yet). Returns
-    whether the month was written. Flushes but does not commit."""
+    of it is rolled up; else only delete them (a day was reopened or is not built yet). Flushes but
+    does not commit."""
     days = month_of(month)
     # Across counties: the tenant scope refuses INSERT ... SELECT, so the county is named here.
     with all_counties_scope(db_session):
@@ -164,7 +164,7 @@ async def rebuild_month(db_session: AsyncSession, county_id: int, month: datetim
             )
         )
         if built != days.days:
-            return False
+            return
         now = literal(utcnow(), DateTimeUTC(timezone=True))
         sums = (
             select(
@@ -188,7 +188,6 @@ async def rebuild_month(db_session: AsyncSession, county_id: int, month: datetim
             )
         )
         await db_session.flush()
-    return True
 
 
 async def rebuild_buyers(db_session: AsyncSession, county_id: int) -> int:
@@ -246,9 +245,9 @@ def settled_periods(today: datetime.date) -> set[Period]:
     }
 
 
-async def store_buyer_counts(db_session: AsyncSession, county_id: int, today: datetime.date) -> int:
+async def store_buyer_counts(db_session: AsyncSession, county_id: int, today: datetime.date) -> None:
     """Count and store the buyers of :func:`settled_periods` not stored yet, and delete those no
-    preset asks for any more; returns how many periods were counted. Flushes, does not commit.
+    preset asks for any more. Flushes, does not commit.
 
     A late payment (``storefront.metrics.buyers``) waits for this transaction, then drops what it
     changes, or this transaction for it; another run storing the county's counts (the job, a
@@ -277,7 +276,6 @@ async def store_buyer_counts(db_session: AsyncSession, county_id: int, today: da
                 )
             )
         await db_session.flush()
-    return len(wanted - stored)
 
 
 async def missing_days(db_session: AsyncSession, county_id: int, period: Period) -> list[datetime.date]:
