@@ -27,9 +27,8 @@ async def provide_products(db_session: DbSession) -> ProductService:
     return ProductService(session=db_session)
 
 
-async def _existing_page(products: ProductService, number: int, **filters: object) -> Page:
-    """A page of products; asking past the last page is a 404, not an empty page to cache."""
-    page = await products.page(number, **filters)
+def _existing(page: Page) -> Page:
+    """The page; asking past the last page is a 404, not an empty page to cache."""
     if page.has_previous and not page.items:
         raise NotFoundException(detail="no such page")
     return page
@@ -49,7 +48,7 @@ class ShopController(Controller):
             context={
                 "county": county,
                 "categories": categories,
-                "page": await _existing_page(products, page),
+                "page": _existing(await products.page(page)),
             },
         )
 
@@ -72,7 +71,7 @@ class ShopController(Controller):
                 "county": county,
                 "categories": categories,
                 "category": current,
-                "page": await _existing_page(products, page, category=current),
+                "page": _existing(await products.page(page, category=current)),
             },
         )
 
@@ -105,7 +104,7 @@ class ShopController(Controller):
             context={
                 "county": county,
                 "producer": producer,
-                "page": await _existing_page(products, page, producer=producer),
+                "page": _existing(await products.page(page, producer=producer)),
             },
         )
 
@@ -116,16 +115,18 @@ class ShopController(Controller):
         county: CurrentCounty,
         products: Products,
         q: Annotated[str, QueryParameter(max_length=100)] = "",
+        page: PageNumber = 1,
     ) -> Template:
         """The search page, or its results for the live search (HTMX, at each pause in typing). Only
-        a finished search is recorded: the form submitted (with or without JavaScript: a plain GET)
-        or the page loaded; the live search's prefixes would fill "searches that found nothing"."""
+        a finished search is recorded, once: its first page, the form submitted (with or without
+        JavaScript: a plain GET) or the page loaded; the live search's prefixes would fill
+        "searches that found nothing"."""
         query = q.strip()
-        results = await products.search(query)
-        best_sellers = [] if results else await products.best_sellers()
-        context = {"county": county, "query": query, "results": results, "best_sellers": best_sellers}
-        if query and not request.htmx:
-            record(request, SEARCH, query=query, results=len(results))
+        results = _existing(await products.search(query, page))
+        best_sellers = [] if results.items else await products.best_sellers()
+        context = {"county": county, "query": query, "page": results, "best_sellers": best_sellers}
+        if query and page == 1 and not request.htmx:
+            record(request, SEARCH, query=query, results=len(results.items))
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
         return Template(template, context=context)
 

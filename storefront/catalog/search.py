@@ -106,8 +106,8 @@ def query_tokens(term: str) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(tokens))
 
 
-def search_statement(query: str, dialect: str, limit: int) -> Select[tuple[Product]] | None:
-    """The first ``limit`` active products (of the session's county: the tenant scoping adds it)
+def search_statement(query: str, dialect: str, limit: int, offset: int = 0) -> Select[tuple[Product]] | None:
+    """``limit`` active products from ``offset`` on (of the session's county: the tenant scoping adds it)
     holding every term of ``query`` as a substring: name matches first, then by relevance, then in
     the shop's order. None when the query has no letter, digit or character to look up.
 
@@ -127,6 +127,7 @@ def search_statement(query: str, dialect: str, limit: int) -> Select[tuple[Produ
         )
         .order_by(in_names, score, *SHOP_ORDER)
         .limit(limit)
+        .offset(offset)
         .subquery()
     )
     return (

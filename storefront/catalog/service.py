@@ -9,6 +9,7 @@ than it shows to know whether a next page exists, and its ids come first, off th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,6 @@ from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
 PAGE_SIZE = 12
-SEARCH_LIMIT = 48
 BEST_SELLERS = 4
 _LISTING = (
     joinedload(Product.producer),
@@ -43,6 +43,15 @@ class Page:
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first product among all the listing's (from 1)."""
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
 
 
 class ProductRepository(SQLAlchemyAsyncRepository[Product]):
@@ -95,7 +104,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
             load=list(_LISTING),
             order_by=list(SHOP_ORDER),
         )
-        return Page(items=list(items[:PAGE_SIZE]), number=number, has_next=len(items) > PAGE_SIZE)
+        return _page(items, number)
 
     async def detail(self, slug: str) -> Product | None:
         return await self.get_one_or_none(
@@ -122,20 +131,28 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
             )
         )
 
-    async def search(self, query: str) -> list[Product]:
-        """Substring search in both languages, off the search index (storefront.catalog.search):
-        蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey; name matches first."""
+    async def search(self, query: str, number: int = 1) -> Page:
+        """A page of the products matching ``query`` in either language, off the search index
+        (storefront.catalog.search): 蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey; name
+        matches first. Pages as the listings do, so a broad query in a big county reaches every match."""
+        number = max(1, number)
         session = self.repository.session
-        statement = search_statement(query, session.get_bind().dialect.name, SEARCH_LIMIT)
+        dialect = session.get_bind().dialect.name
+        statement = search_statement(query, dialect, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE)
         if statement is None:
-            return []
-        return list(await session.scalars(statement.options(*_LISTING)))
+            return _page([], number)
+        return _page(list(await session.scalars(statement.options(*_LISTING))), number)
 
     async def sitemap_entries(self) -> list[tuple[str, object]]:
         rows = await self.repository.session.execute(
             select(Product.slug, Product.updated_at).where(Product.is_active.is_(True)).order_by(Product.id)
         )
         return list(rows.all())
+
+
+def _page(items: Sequence[Product], number: int) -> Page:
+    """Page ``number`` from the rows read for it: one more than a page, to know whether a next exists."""
+    return Page(items=list(items[:PAGE_SIZE]), number=number, has_next=len(items) > PAGE_SIZE)
 
 
 def product_json_ld(product: Product, county: County, *, page_url: str, base_url: str) -> dict[str, Any]:

@@ -144,7 +144,7 @@ async def test_the_shops_search_finds_every_product_by_its_names(seeded: Seeded)
         search = ProductService(session=seeded.session)
         for product in products:
             for name in filter(None, (product.name_zh, product.name_en)):
-                found = [result.id for result in await search.search(name)]
+                found = [result.id for result in (await search.search(name)).items]
                 assert (product.id in found) is product.is_active, (county.slug, name)
 
 

@@ -170,3 +170,45 @@ async def test_the_search_reads_the_index(client, raohe, session_maker, backend)
                 row[-1] for row in await session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))
             )
             assert "VIRTUAL TABLE INDEX" in plan and "products_fts" in plan
+
+
+async def test_a_broad_search_pages_through_every_match_keeping_the_words(client, session_maker):
+    """30 matches: 12, 12 and 6 over three pages, none twice, names first; the links keep the query;
+    past the last page is a 404; the first page says which products it shows, the last one too."""
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        scope_to_county(session, county.id)
+        for number in range(30):
+            in_name = number % 3 == 0
+            session.add(
+                Product(
+                    slug=f"jar-{number:02}",
+                    name_zh=f"椴树蜂蜜 {number}" if in_name else f"山货 {number}",
+                    name_en=f"Jar {number}",
+                    description_zh="" if in_name else "配蜂蜜。",
+                    position=number,
+                )
+            )
+        await session.commit()
+
+    pages = []
+    for number in (1, 2, 3):
+        response = await client.get("/c/raohe/search", params={"q": "蜂 蜜", "page": number})
+        assert response.status_code == 200
+        pages.append((products_of(response.text), response.text))
+    assert [len(found) for found, _ in pages] == [12, 12, 6]
+    found = [slug for page, _ in pages for slug in page]
+    assert len(set(found)) == 30
+    assert set(found[:10]) == {f"jar-{n:02}" for n in range(0, 30, 3)}  # the names' matches first
+    first, middle, last = (text for _, text in pages)
+    assert 'rel="next" href="?q=%E8%9C%82+%E8%9C%9C&amp;page=2"' in first and 'rel="prev"' not in first
+    assert 'href="?q=%E8%9C%82+%E8%9C%9C&amp;page=1"' in middle and "page=3" in middle
+    assert 'rel="next"' not in last
+    assert "第 1–12 件匹配商品" in first and "第 25–30 件匹配商品" in last
+    missing = await client.get("/c/raohe/search", params={"q": "蜂 蜜", "page": 4})
+    assert missing.status_code == 404
+
+
+async def test_a_search_with_one_page_counts_its_products_without_page_links(client, raohe):
+    response = await client.get("/c/raohe/search", params={"q": "蜂蜜"})
+    assert "找到 3 件商品" in response.text and 'class="pagination"' not in response.text
