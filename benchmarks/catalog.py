@@ -7,8 +7,8 @@ a bare Litestar app and ours with granian (one worker each, production settings)
 with Debian's ``wrk``, one route after the other:
 
 - the bare app's one plain-text route: 100 %, the ceiling of granian and Litestar here;
-- our ``/health``, the county home and the product page under 256 connections, with the default
-  page cache;
+- our ``/health``, the county home, and the product page and a search for 蜂蜜 under 256
+  connections (a livestream's crowd), with the default page cache;
 - on a server restarted with ``PAGE_CACHE_SECONDS=0`` (what the first visitor after an edit gets):
   the county home, a product page, a search for 蜂蜜, the cart holding a line, the checkout form
   and an order page, the last three with the session cookie of a shopper made over HTTP.
@@ -183,6 +183,13 @@ def run(args: argparse.Namespace) -> list[Row]:
                 base_url,
                 HOME.rstrip("/") + product,
                 f"product page, {SPIKE_CONNECTIONS} connections",
+                SPIKE_GOAL,
+                connections=SPIKE_CONNECTIONS,
+            )
+            measure(
+                base_url,
+                f"{HOME.rstrip('/')}/search?q={SEARCH_WORD}",
+                f"search {SEARCH_WORD}, {SPIKE_CONNECTIONS} connections",
                 SPIKE_GOAL,
                 connections=SPIKE_CONNECTIONS,
             )

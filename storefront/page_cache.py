@@ -1,7 +1,8 @@
 """The page cache for catalog pages: shared by every visitor, so it never holds anything personal.
 
 Pages every visitor sees alike (directory, county home, categories, producers, brand story,
-sitemap) are kept for ``PAGE_CACHE_SECONDS``, product pages for one second (:data:`LIVE_PAGE`).
+sitemap) are kept for ``PAGE_CACHE_SECONDS``, product pages and search results for one second
+(:data:`LIVE_PAGE`).
 Three rules keep one visitor's things from reaching the next (DESIGN section 2a):
 
 - :class:`PageCacheBoundary` is the innermost app middleware: cookies that outer middleware add
@@ -73,11 +74,11 @@ SHARED_PAGE: dict[str, Any] = {"cache": True, "opt": {"exclude_from_csrf": True}
 CSRF cookie (a response that sets a cookie is never stored)."""
 
 LIVE_PAGE: dict[str, Any] = {"cache": 1, "opt": {"exclude_from_csrf": True}}
-"""Route options for a shared page that shows stock (the product page): like :data:`SHARED_PAGE`,
-but kept one second, so what a checkout takes shows within a second without a content version of
-its own, while a livestream's thousands of viewers are served one render a second. Its forms carry
-no visitor's token: HTMX sends the cookie's, and without JavaScript they ask a page of the
-visitor's own (``cart:confirm-add``)."""
+"""Route options for a shared page that shows stock (the product page, search results): like
+:data:`SHARED_PAGE`, but kept one second, so what a checkout takes shows within a second without a
+content version of its own, while a livestream's thousands of viewers are served one render a
+second. Its forms carry no visitor's token: HTMX sends the cookie's, and without JavaScript they
+ask a page of the visitor's own (``cart:confirm-add``)."""
 
 _FRESH_UNTIL = struct.Struct("!d")
 
@@ -115,6 +116,13 @@ def page_cache_key(request: Request) -> str:
         f"{origin(request)}{scope.get('root_path', '')}{scope['path']}?{urlencode(page_query(request))}"
         f"#{current_language.get()}@{scope['state'].get(VERSION_KEY, '')}~{response_encoding(request)}"
     )
+
+
+def fragment_cache_key(request: Request) -> str:
+    """The key of a page that answers HTMX with a fragment of itself (the live search): the page and
+    its fragment are kept apart."""
+    fragment = request.headers.get("hx-request") == "true"
+    return f"{page_cache_key(request)}{'!fragment' if fragment else ''}"
 
 
 class PageCacheBoundary(ASGIMiddleware):
@@ -289,7 +297,8 @@ def page_cache_config(seconds: int) -> ResponseCacheConfig:
             return True
         store = scope["litestar_app"].stores.get(STORE_NAME)
         if isinstance(store, PageStore):  # a 404 or an error: readers waiting on it render themselves
-            store.release(page_cache_key(Request(scope)))
+            key_of = scope["route_handler"].cache_key_builder or page_cache_key
+            store.release(key_of(Request(scope)))
         return False
 
     return ResponseCacheConfig(

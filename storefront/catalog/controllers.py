@@ -13,9 +13,9 @@ from litestar.response import Template
 
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
-from storefront.metrics.events import SEARCH, record
+from storefront.metrics.events import search_header
 from storefront.origins import origin
-from storefront.page_cache import LIVE_PAGE, SHARED_PAGE
+from storefront.page_cache import LIVE_PAGE, SHARED_PAGE, fragment_cache_key
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import canonical_url
 
@@ -108,7 +108,7 @@ class ShopController(Controller):
             },
         )
 
-    @get("/search", name="shop:search")
+    @get("/search", name="shop:search", cache_key_builder=fragment_cache_key, **LIVE_PAGE)
     async def search(
         self,
         request: HTMXRequest,
@@ -117,18 +117,19 @@ class ShopController(Controller):
         q: Annotated[str, QueryParameter(max_length=100)] = "",
         page: PageNumber = 1,
     ) -> Template:
-        """The search page, or its results for the live search (HTMX, at each pause in typing). Only
-        a finished search is recorded, once: its first page, the form submitted (with or without
+        """The search page, or its results for the live search (HTMX, at each pause in typing); kept
+        one second, as the product page, for the crowd a livestream sends to one search. Only a
+        finished search is recorded, once: its first page, the form submitted (with or without
         JavaScript: a plain GET) or the page loaded; the live search's prefixes would fill
         "searches that found nothing"."""
         query = q.strip()
         results = _existing(await products.search(query, page))
         best_sellers = [] if results.items else await products.best_sellers()
         context = {"county": county, "query": query, "page": results, "best_sellers": best_sellers}
-        if query and page == 1 and not request.htmx:
-            record(request, SEARCH, query=query, results=len(results.items))
+        recorded = query and page == 1 and not request.htmx
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
-        return Template(template, context=context)
+        headers = search_header(query, len(results.items)) if recorded else None
+        return Template(template, context=context, headers=headers)
 
     @get("/about", name="shop:about", **SHARED_PAGE)
     async def about(self, county: CurrentCounty) -> Template:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import quote, unquote
 
 from litestar import Request
 from litestar.middleware import ASGIMiddleware
@@ -78,6 +79,12 @@ _BOT = re.compile(
 NOT_PAGES = frozenset({"cart:count", "checkout:divisions"})
 """Shop routes that answer with a fragment for another page, never a page of their own."""
 PRODUCT_ROUTE = "shop:product"
+SEARCH_ROUTE = "shop:search"
+Headers: TypeAlias = list[tuple[bytes, bytes]]
+SEARCH_HEADER = b"x-storefront-search"
+"""How the search page tells :class:`EventMiddleware` the search to record (:func:`search_header`):
+a header of its response, kept with it in the page cache so a search served from there still
+counts, and taken off before the response leaves."""
 
 
 _VISITOR_IDS = hex_tokens(16)
@@ -120,6 +127,20 @@ def code_in_force(scope: Scope) -> str | None:
         return clicked
     referral = referral_in(scope)
     return referral[0] if referral else None
+
+
+def search_header(query: str, results: int) -> dict[str, str]:
+    """The response header that records a finished search for ``query``, which found ``results``."""
+    return {SEARCH_HEADER.decode(): f"{results} {quote(query)}"}
+
+
+def _search_in(headers: Headers) -> tuple[Headers, tuple[str, int] | None]:
+    """The headers without the search page's :data:`SEARCH_HEADER`, and the search it names."""
+    for index, (key, value) in enumerate(headers):
+        if key == SEARCH_HEADER:
+            results, _, query = value.decode("latin-1").partition(" ")
+            return [*headers[:index], *headers[index + 1 :]], (unquote(query), int(results))
+    return headers, None
 
 
 def _recorder(scope: Scope) -> EventRecorder | None:
@@ -166,9 +187,11 @@ class EventMiddleware(ASGIMiddleware):
         referral = [
             self._cookie(key, value, COOKIE_MAX_AGE, path) for key, value, path in referral_cookies(scope)
         ]
+        searching = scope["route_handler"].name == SEARCH_ROUTE
+        passing = self._with_headers(send, referral) if referral or searching else send
         slug = scope["path_params"].get("county_slug")
         if slug is None or scope["state"].get(HEAD_REQUEST) or (recorder := _recorder(scope)) is None:
-            await next_app(scope, receive, self._with_headers(send, referral) if referral else send)
+            await next_app(scope, receive, passing)
             return
         user_agent = fragment = b""
         for key, value in scope["headers"]:
@@ -178,7 +201,7 @@ class EventMiddleware(ASGIMiddleware):
                 fragment = value
         device = shopper_device(user_agent)
         if device is None:
-            await next_app(scope, receive, self._with_headers(send, referral) if referral else send)
+            await next_app(scope, receive, passing)
             return
         visitor = _visitor_of(scope)
         new_visitor = visitor is None
@@ -189,32 +212,39 @@ class EventMiddleware(ASGIMiddleware):
 
         async def send_recording(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), *referral]
+                headers, search = [*message.get("headers", ()), *referral], None
+                if searching:
+                    headers, search = _search_in(headers)
                 if new_visitor:
                     headers.append(self._cookie(VISITOR_COOKIE, visitor, VISITOR_MAX_AGE))
                 if is_page and message["status"] == 200 and _is_html(headers):
                     on_own_host = scope["state"].get(HOST_COUNTY_KEY) == slug
                     path = "/" if on_own_host else f"/c/{slug}"
                     headers.append(self._cookie(VISIT_COOKIE, "1", VISIT_SECONDS, path))
-                    _record_page(scope, recorder, device, visitor)
+                    _record_page(scope, recorder, device, visitor, search)
                 message = {**message, "headers": headers}
             await send(message)
 
         await next_app(scope, receive, send_recording)
 
     @staticmethod
-    def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    def _with_headers(send: Send, headers: Headers) -> Send:
+        """``send``, adding ``headers`` to the response and taking the search page's header off."""
+
         async def send_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", ()), *headers]}
+                message = {**message, "headers": _search_in([*message.get("headers", ()), *headers])[0]}
             await send(message)
 
         return send_headers
 
 
-def _record_page(scope: Scope, recorder: EventRecorder, device: str, visitor: str) -> None:
+def _record_page(
+    scope: Scope, recorder: EventRecorder, device: str, visitor: str, search: tuple[str, int] | None
+) -> None:
     """The page view; a visit first when the visitor's ``visit`` cookie lapsed or a new creator's
-    link was clicked (reloading the same link is no new visit); a product view on a product page."""
+    link was clicked (reloading the same link is no new visit); a product view on a product page;
+    the search a search page names (:func:`search_header`)."""
     facts = _facts(scope, device, visitor)
     clicked = clicked_code(scope)
     if VISIT_COOKIE not in first_cookies(scope) or (
@@ -224,9 +254,12 @@ def _record_page(scope: Scope, recorder: EventRecorder, device: str, visitor: st
     recorder.put(PendingEvent(PAGE_VIEW, *facts))
     if scope["route_handler"].name == PRODUCT_ROUTE:
         recorder.put(PendingEvent(PRODUCT_VIEW, *facts, product_slug=scope["path_params"].get("slug")))
+    if search is not None:
+        query, results = search
+        recorder.put(PendingEvent(SEARCH, *facts, query=query, results=results))
 
 
-def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+def _is_html(headers: Headers) -> bool:
     return any(key == b"content-type" and value.startswith(b"text/html") for key, value in headers)
 
 

@@ -235,6 +235,43 @@ async def test_a_submitted_search_is_recorded_with_what_it_found_and_the_live_se
     ]
 
 
+async def test_a_search_served_from_the_page_cache_is_recorded_for_each_shopper_and_its_header_stays_home(
+    settings, counties, session_maker
+):
+    """The search page is kept a second: the shoppers after the first get the cached copy, and each
+    search still counts, with what it found; the header that tells the recorder never leaves, not
+    even to a bot or a HEAD request (neither of which counts)."""
+    app = create_app(replace(settings, page_cache_seconds=60))
+    engine = app.state.db_config.get_engine().sync_engine
+    statements: list[str] = []
+    async with (
+        app.lifespan(),
+        browser(app) as first,
+        browser(app, PHONE) as second,
+        browser(app, "Mozilla/5.0 (compatible; Baiduspider/2.0)") as bot,
+    ):
+        answers = [await first.get("/c/raohe/search", params={"q": "蜂蜜"})]
+        event.listen(engine, "before_cursor_execute", count := lambda *args: statements.append(args[2]))
+        answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜"}))
+        event.remove(engine, "before_cursor_execute", count)
+        answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜", "page": "1"}))
+        answers.append(await bot.get("/c/raohe/search", params={"q": "蜂蜜"}))
+        answers.append(await first.head("/c/raohe/search", params={"q": "蜂蜜"}))
+        live = {"hx-request": "true"}
+        answers.append(await first.get("/c/raohe/search", params={"q": "蜂蜜"}, headers=live))
+        await app.state.events.flush()
+    assert [answer.status_code for answer in answers] == [200] * 6
+    assert not any(events.SEARCH_HEADER.decode() in answer.headers for answer in answers)
+    assert statements == []  # the second shopper's from the cache
+    rows = await stored(session_maker, Event.kind == events.SEARCH)
+    raohe = counties["raohe"][0]
+    assert [(row.query, row.results, row.county_id, row.device) for row in rows] == [
+        ("蜂蜜", 2, raohe, "desktop"),
+        ("蜂蜜", 2, raohe, "phone"),
+        ("蜂蜜", 2, raohe, "phone"),
+    ]
+
+
 async def test_recording_adds_no_query_to_a_page(settings, counties, session_maker):
     app = create_app(settings)
     engine = app.state.db_config.get_engine().sync_engine

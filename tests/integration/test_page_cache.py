@@ -27,6 +27,7 @@ CACHED_PAGES = {
     "shop:about": "/c/raohe/about",
     "shop:sitemap": "/c/raohe/sitemap.xml",
     "shop:product": "/c/raohe/products/linden-honey",
+    "shop:search": "/c/raohe/search?q=honey",
 }
 
 
@@ -85,7 +86,7 @@ async def test_a_lapsed_page_rendered_for_one_visitor_hands_nothing_of_theirs_to
             rendered = await first.get(path)
             assert f"session={own_session}" in rendered.headers["set-cookie"]
         else:
-            rendered = await first.get(f"{path}?ref=CREATOR_X")
+            rendered = await first.get(f"{path}{'&' if '?' in path else '?'}ref=CREATOR_X")
             assert "ref=CREATOR_X" in rendered.headers["set-cookie"]
         assert rendered.status_code == 200
 
@@ -191,7 +192,17 @@ async def test_a_lapsed_page_is_rendered_once_however_many_ask_at_once(cached_ap
     assert len(statements) == 3  # one render: county, categories, products
 
 
-async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_other(cached_app, monkeypatch):
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/c/raohe/category/nothing-here", {}),
+        ("/c/raohe/search?q=honey&page=9", {}),
+        ("/c/raohe/search?q=honey&page=9", {"HX-Request": "true"}),  # a fragment's key of its own
+    ],
+)
+async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_other(
+    cached_app, monkeypatch, path, headers
+):
     monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 120)
     transport = httpx.ASGITransport(app=cached_app)
     async with (
@@ -199,9 +210,30 @@ async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_ot
         httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client,
     ):
         # A 404 is never stored: without releasing its waiters they would hang for two minutes.
-        requests = asyncio.gather(*(client.get("/c/raohe/category/nothing-here") for _ in range(10)))
+        requests = asyncio.gather(*(client.get(path, headers=headers) for _ in range(10)))
         pages = await asyncio.wait_for(requests, timeout=30)
     assert {page.status_code for page in pages} == {404}
+
+
+@pytest.mark.parametrize("fragment_first", [True, False])
+async def test_the_live_search_and_the_search_page_are_cached_apart(cached_app, fragment_first):
+    """The live search answers HTMX with the results alone, the search page with a whole page; the
+    same words must never hand one the other's copy, and each is served again from the cache."""
+    live = {"HX-Request": "true"}
+    order = [live, {}] if fragment_first else [{}, live]
+    statements = []
+    engine = cached_app.state.db_config.get_engine().sync_engine
+    async with AsyncTestClient(app=cached_app) as client:
+        answers = {}
+        for headers in order:
+            answers[bool(headers)] = (await client.get("/c/raohe/search?q=honey", headers=headers)).text
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        for headers in order:
+            again = await client.get("/c/raohe/search?q=honey", headers=headers)
+            assert again.text == answers[bool(headers)]
+    assert "<html" in answers[False] and "<html" not in answers[True]
+    assert 'class="product-card' in answers[True]
+    assert statements == []
 
 
 @pytest.mark.parametrize("path", ["/c/raohe/", "/c/raohe/category/honey"])
