@@ -90,20 +90,16 @@ def _declared_query(handler: HTTPRouteHandler, path_names: frozenset[str]) -> fr
 
 
 def page_query(request: Request) -> list[tuple[str, str]]:
-    """The query parameters the page's handler reads (``page``, ``q``...), sorted, one value each
-    (the one the handler takes), whole numbers written plainly: nothing else in the address may
-    change the page, its cache key, or the links it prints (none on a page no route answered)."""
+    """The query parameters the page's handler reads (``page``, ``q``...), sorted, one value each:
+    the one the handler takes, the last (``?page=2&page=3`` is page 3, and is cached and linked as
+    page 3), written as it came. Nothing else in the address may change the page, its cache key, or
+    the links it prints (none on a page no route answered)."""
     handler = request.scope.get("route_handler")
     if not handler:
         return []
     declared = _declared_query(handler, frozenset(request.path_params))
     query = request.query_params
-    return [(name, _plain(query[name])) for name in sorted(declared) if name in query]
-
-
-def _plain(value: str) -> str:
-    """A whole number without its leading zeros (as text: Python refuses int() of 4,300+ digits)."""
-    return (value.lstrip("0") or "0") if value.isdigit() and value.isascii() else value
+    return [(name, query.getall(name)[-1]) for name in sorted(declared) if name in query]
 
 
 def page_cache_key(request: Request) -> str:

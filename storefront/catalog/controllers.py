@@ -118,17 +118,22 @@ class ShopController(Controller):
         page: PageNumber = 1,
     ) -> Template:
         """The search page, or its results for the live search (HTMX, at each pause in typing); kept
-        one second, as the product page, for the crowd a livestream sends to one search. Only a
-        finished search is recorded, once: its first page, the form submitted (with or without
-        JavaScript: a plain GET) or the page loaded; the live search's prefixes would fill
-        "searches that found nothing"."""
+        one second, as the product page, for the crowd a livestream sends to one search.
+
+        Only a finished search is recorded, once: the form submitted (with or without JavaScript: a
+        plain GET) or a search's address loaded, never a page reached by its Previous and Next
+        links (they name their ``page``) nor the live search's prefixes, which would fill "searches
+        that found nothing". Browsers keep the page and the live search's fragment of one address
+        apart (``Vary``): the Back button to a live search's address brings the page back.
+        """
         query = q.strip()
         results = _existing(await products.search(query, page))
         best_sellers = [] if results.items else await products.best_sellers()
         context = {"county": county, "query": query, "page": results, "best_sellers": best_sellers}
-        recorded = query and page == 1 and not request.htmx
+        headers = {"vary": "HX-Request"}
+        if query and "page" not in request.query_params and not request.htmx:
+            headers |= search_header(query, len(results.items))
         template = "partials/search_results.html" if request.htmx else "shop/search.html"
-        headers = search_header(query, len(results.items)) if recorded else None
         return Template(template, context=context, headers=headers)
 
     @get("/about", name="shop:about", **SHARED_PAGE)

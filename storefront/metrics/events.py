@@ -29,6 +29,7 @@ from litestar.middleware import ASGIMiddleware
 from sqlalchemy import delete, func, select
 
 from storefront.clock import beijing_date, utcnow
+from storefront.i18n import requested_language
 from storefront.metrics.buyers import add_buyer_order
 from storefront.metrics.locks import lock_county_rollups
 from storefront.metrics.models import Creator, DailyMetric, Event, MonthlyMetric
@@ -215,6 +216,7 @@ class EventMiddleware(ASGIMiddleware):
                 headers, search = [*message.get("headers", ()), *referral], None
                 if searching:
                     headers, search = _search_in(headers)
+                    search = None if requested_language(Request(scope)) else search  # the same search
                 if new_visitor:
                     headers.append(self._cookie(VISITOR_COOKIE, visitor, VISITOR_MAX_AGE))
                 if is_page and message["status"] == 200 and _is_html(headers):

@@ -49,7 +49,7 @@ class Event(TenantScoped, Base):
     order_id: Mapped[int | None] = mapped_column(Integer, default=None)
     query: Mapped[str | None] = mapped_column(String(100), default=None)
     results: Mapped[int | None] = mapped_column(Integer, default=None)
-    """How many products a search found."""
+    """How many products a search's first page showed (at most a page, 0: nothing matched)."""
     amount: Mapped[int | None] = mapped_column(BigInteger, default=None)
     """Fen paid or refunded."""
 

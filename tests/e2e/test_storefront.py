@@ -60,3 +60,19 @@ def test_the_same_shop_answers_on_its_own_host_name(page: Page, site):
     page.get_by_role("link", name="黑蜂蜂蜜").click()
     expect(page).to_have_url(f"{site.on_host('raohe.localhost')}/category/honey")
     expect(page.locator(".product-card").first).to_be_visible()
+
+
+def test_back_to_a_live_search_brings_the_whole_page_back(page: Page, site):
+    """The live search puts its address in the history; Back to it after opening a product shows
+    the search page, not the bare results the live search was sent for that same address."""
+    page.goto(f"{site.url}/c/raohe/")
+    page.get_by_label("搜索").first.fill("蜂蜜")
+    expect(page.locator("#search-results .product-card").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/c/raohe/search\?q="))
+    page.locator("#search-results .product-card a").first.click()
+    expect(page).to_have_url(re.compile(r"/products/"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/c/raohe/search\?q="))
+    expect(page.locator(".brand-name")).to_have_text("饶河县")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator("#search-results .product-card").first).to_be_visible()

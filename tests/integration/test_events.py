@@ -239,7 +239,8 @@ async def test_a_search_served_from_the_page_cache_is_recorded_for_each_shopper_
     settings, counties, session_maker
 ):
     """The search page is kept a second: the shoppers after the first get the cached copy, and each
-    search still counts, with what it found; the header that tells the recorder never leaves, not
+    search still counts, with what it found, once (the page reached again by Previous or in
+    another language is the same search); the header that tells the recorder never leaves, not
     even to a bot or a HEAD request (neither of which counts)."""
     app = create_app(replace(settings, page_cache_seconds=60))
     engine = app.state.db_config.get_engine().sync_engine
@@ -254,21 +255,21 @@ async def test_a_search_served_from_the_page_cache_is_recorded_for_each_shopper_
         event.listen(engine, "before_cursor_execute", count := lambda *args: statements.append(args[2]))
         answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜"}))
         event.remove(engine, "before_cursor_execute", count)
-        answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜", "page": "1"}))
+        answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜", "page": "1"}))  # Previous
+        answers.append(await second.get("/c/raohe/search", params={"q": "蜂蜜", "lang": "en"}))  # English
         answers.append(await bot.get("/c/raohe/search", params={"q": "蜂蜜"}))
         answers.append(await first.head("/c/raohe/search", params={"q": "蜂蜜"}))
         live = {"hx-request": "true"}
         answers.append(await first.get("/c/raohe/search", params={"q": "蜂蜜"}, headers=live))
         await app.state.events.flush()
-    assert [answer.status_code for answer in answers] == [200] * 6
+    assert [answer.status_code for answer in answers] == [200] * 7
     assert not any(events.SEARCH_HEADER.decode() in answer.headers for answer in answers)
     assert statements == []  # the second shopper's from the cache
     rows = await stored(session_maker, Event.kind == events.SEARCH)
     raohe = counties["raohe"][0]
     assert [(row.query, row.results, row.county_id, row.device) for row in rows] == [
         ("蜂蜜", 2, raohe, "desktop"),
-        ("蜂蜜", 2, raohe, "phone"),
-        ("蜂蜜", 2, raohe, "phone"),
+        ("蜂蜜", 2, raohe, "phone"),  # once: not again by the Previous link, nor in English
     ]
 
 

@@ -122,12 +122,30 @@ async def test_a_page_keys_only_on_what_it_reads_so_junk_queries_add_no_entries(
     async with AsyncTestClient(app=cached_app) as client:
         for number in range(300):
             assert (await client.get(f"/c/raohe/?junk{number}={number}")).status_code == 200
-        for variant in ("?page=1", "?page=01", "?page=1&page=1", "?page=0001&ref=x"):
+        for variant in ("?page=1", "?page=1&page=1", "?page=1&ref=x"):
             assert (await client.get(f"/c/raohe/{variant}")).status_code == 200
+        for refused in ("?page=01", "?page=0001&ref=x"):  # as the handler reads them, cached or not
+            assert (await client.get(f"/c/raohe/{refused}")).status_code == 400
         assert len(store._store) == 2  # the home page, and its page 1
         for host in ("raohe.shop.test", "raohe.shop.test:81", "RAOHE.shop.test.", "raohe.shop.test.:99"):
             assert (await client.get("/", headers={"Host": host})).status_code == 200
         assert len(store._store) == 3  # one more: the county's own host
+
+
+async def test_a_page_number_given_twice_is_cached_and_linked_as_the_page_shown(settings, session_maker):
+    """The handler reads the last of ``?page=2&page=3``: that page must not be kept as page 2's, for
+    every shopper who presses Next after it."""
+    async with session_maker() as session:
+        county = await make_county(session, "raohe")
+        await make_catalog(session, county, products=40)
+        await session.commit()
+    app = create_app(replace(settings, page_cache_seconds=60))
+    async with app.lifespan(), visitor(app) as attacker, visitor(app) as shopper:
+        third = await attacker.get("/c/raohe/?page=2&page=3")
+        second = await shopper.get("/c/raohe/?page=2")
+        assert third.status_code == second.status_code == 200
+        assert 'rel="prev" href="?page=2"' in third.text and 'rel="prev" href="?page=1"' in second.text
+        assert 'href="/c/raohe/?page=3&amp;lang=en"' in third.text  # its language link, page 3 too
 
 
 async def test_pages_kept_in_redis_expire(settings, catalog, redis_server):
@@ -226,7 +244,9 @@ async def test_the_live_search_and_the_search_page_are_cached_apart(cached_app, 
     async with AsyncTestClient(app=cached_app) as client:
         answers = {}
         for headers in order:
-            answers[bool(headers)] = (await client.get("/c/raohe/search?q=honey", headers=headers)).text
+            answer = await client.get("/c/raohe/search?q=honey", headers=headers)
+            assert "HX-Request" in answer.headers["vary"]  # and so kept apart by browsers too
+            answers[bool(headers)] = answer.text
         event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         for headers in order:
             again = await client.get("/c/raohe/search?q=honey", headers=headers)
