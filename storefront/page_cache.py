@@ -53,6 +53,7 @@ from storefront.content_versions import (
     current_version,
     publish_content_changes,
 )
+from storefront.fragments import FRAGMENT_HEADERS
 from storefront.i18n import current_language
 from storefront.origins import origin
 
@@ -116,9 +117,9 @@ def page_cache_key(request: Request) -> str:
 
 def fragment_cache_key(request: Request) -> str:
     """The key of a page that answers HTMX with a fragment of itself (the live search): the page and
-    its fragment are kept apart."""
-    fragment = request.headers.get("hx-request") == "true"
-    return f"{page_cache_key(request)}{'!fragment' if fragment else ''}"
+    its fragment are kept apart by the headers browsers keep them apart by (``Vary``)."""
+    htmx = "".join(f"!{name}" for name in FRAGMENT_HEADERS if request.headers.get(name) == "true")
+    return f"{page_cache_key(request)}{htmx}"
 
 
 class PageCacheBoundary(ASGIMiddleware):

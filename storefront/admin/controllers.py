@@ -32,6 +32,7 @@ from storefront.admin.dashboard_forms import StatementForm
 from storefront.admin.guard import HOME_PATH, CurrentAdmin
 from storefront.db import DbSession
 from storefront.forms import FormData, read_form
+from storefront.fragments import page_or_fragment
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.spreadsheets import csv_download
@@ -51,10 +52,10 @@ class DashboardController(Controller):
         the counties compared); an HTMX request gets the dashboard's body only."""
         selection = _selection(request, admin)
         context = await _dashboard_context(db_session, admin, selection)
-        partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
         status = HTTP_400_BAD_REQUEST if selection.period is None else HTTP_200_OK
-        template = "admin/partials/dashboard_body.html" if partial else "admin/home.html"
-        return Template(template, context=context, status_code=status)
+        return page_or_fragment(
+            request, "admin/home.html", "admin/partials/dashboard_body.html", context, status_code=status
+        )
 
     @get(EXPORT_PATHS, name="admin:dashboard-export")
     async def export(

@@ -11,13 +11,14 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from storefront.cart.forms import AddToCartForm, QuantityForm
 from storefront.cart.service import CartError, CartService
 from storefront.catalog.service import ProductService
 from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, SubmittedForm, read_form
+from storefront.fragments import page_or_fragment, refusal_status
 from storefront.metrics.events import ADD_TO_CART, record
 from storefront.sessions import visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
@@ -49,15 +50,11 @@ async def cart_page(
     request: HTMXRequest, county: CurrentCounty, cart: CartService, error: str | None = None
 ) -> Template:
     """The cart (whole page, or the partial for HTMX), with the message refusing a change if any."""
-    status = (HTTP_422_UNPROCESSABLE_ENTITY if request.htmx else HTTP_400_BAD_REQUEST) if error else 200
-    template = "partials/cart.html" if request.htmx else "shop/cart.html"
+    status = refusal_status(request) if error else 200
     view = await cart.view()
     best_sellers = await ProductService(session=cart.db_session).best_sellers() if view.is_empty else []
-    return Template(
-        template,
-        context={"county": county, "cart": view, "error": error, "best_sellers": best_sellers},
-        status_code=status,
-    )
+    context = {"county": county, "cart": view, "error": error, "best_sellers": best_sellers}
+    return page_or_fragment(request, "shop/cart.html", "partials/cart.html", context, status_code=status)
 
 
 def _message(county: CurrentCounty, error: str) -> Template:

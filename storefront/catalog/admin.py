@@ -26,6 +26,7 @@ from storefront.catalog.admin_service import CatalogAdmin, CatalogItemNotFoundEr
 from storefront.catalog.models import Variant
 from storefront.db import DbSession
 from storefront.forms import FormData, read_form
+from storefront.fragments import page_or_fragment
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.stock.service import OnHandBelowHeldError
@@ -79,9 +80,8 @@ class ProductAdminController(Controller):
         catalog = CatalogAdmin(db_session, admin.county.id)
         products = await catalog.page(page, q.strip())
         state = {"q": products.query, "page": products.number}
-        template = "admin/partials/product_list.html" if request.htmx and not request.htmx.boosted else None
         context = {"admin": admin, "products": products, "state": state, "edit": None}
-        return Template(template or "admin/products.html", context=context)
+        return page_or_fragment(request, "admin/products.html", "admin/partials/product_list.html", context)
 
     @post("/variants/{variant_id:int}/price", name="admin:variant-price")
     async def set_price(

@@ -54,6 +54,7 @@ from storefront.catalog.csv_import import (
 )
 from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, Text, UploadData, read_form
+from storefront.fragments import page_or_fragment
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.spreadsheets import UnreadableFileError, csv_download, decode_upload
@@ -61,6 +62,7 @@ from storefront.stock.service import OnHandBelowHeldError
 from storefront.tenancy.models import County
 
 PAGE = "/admin/catalog/csv"
+PAGE_TEMPLATE = "admin/catalog_csv.html"
 PREVIEW_LIMIT = 200
 """Rows shown per list of the preview (all are counted; every bad row is always shown)."""
 
@@ -262,19 +264,23 @@ class CatalogCsvController(Controller):
     @staticmethod
     def _render(request: HTMXRequest, admin: AdminContext, status_code: int, **context: Any) -> Template:
         """The result alone for HTMX (swapped under the form), else the whole page around it."""
-        if request.htmx and not request.htmx.boosted:
-            return Template(
-                "admin/partials/csv_result.html", context={"admin": admin, **context}, status_code=status_code
-            )
-        return CatalogCsvController._page(admin, status_code=status_code, **context)
+        page = CatalogCsvController._context(admin, **context)
+        return page_or_fragment(
+            request, PAGE_TEMPLATE, "admin/partials/csv_result.html", page, status_code=status_code
+        )
 
     @staticmethod
     def _page(admin: AdminContext, status_code: int = 200, **context: Any) -> Template:
-        page = {
+        return Template(
+            PAGE_TEMPLATE, context=CatalogCsvController._context(admin, **context), status_code=status_code
+        )
+
+    @staticmethod
+    def _context(admin: AdminContext, **context: Any) -> dict[str, Any]:
+        return {
             "admin": admin,
             "columns": [(name, COLUMN_HELP[name], name in REQUIRED_COLUMNS) for name in COLUMNS],
             "example": EXAMPLE,
             "max_rows": MAX_ROWS,
             **context,
         }
-        return Template("admin/catalog_csv.html", context=page, status_code=status_code)

@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
+from storefront.fragments import page_or_fragment
 from storefront.metrics.events import search_header
 from storefront.origins import origin
 from storefront.page_cache import LIVE_PAGE, SHARED_PAGE, fragment_cache_key
@@ -123,18 +124,17 @@ class ShopController(Controller):
         Only a finished search is recorded, once: the form submitted (with or without JavaScript: a
         plain GET) or a search's address loaded, never a page reached by its Previous and Next
         links (they name their ``page``) nor the live search's prefixes, which would fill "searches
-        that found nothing". Browsers keep the page and the live search's fragment of one address
-        apart (``Vary``): the Back button to a live search's address brings the page back.
+        that found nothing".
         """
         query = q.strip()
         results = _existing(await products.search(query, page))
         best_sellers = [] if results.items else await products.best_sellers()
         context = {"county": county, "query": query, "page": results, "best_sellers": best_sellers}
-        headers = {"vary": "HX-Request"}
-        if query and "page" not in request.query_params and not request.htmx:
-            headers |= search_header(query, len(results.items))
-        template = "partials/search_results.html" if request.htmx else "shop/search.html"
-        return Template(template, context=context, headers=headers)
+        recorded = query and "page" not in request.query_params and not request.htmx
+        headers = search_header(query, len(results.items)) if recorded else None
+        return page_or_fragment(
+            request, "shop/search.html", "partials/search_results.html", context, headers=headers
+        )
 
     @get("/about", name="shop:about", **SHARED_PAGE)
     async def about(self, county: CurrentCounty) -> Template:

@@ -25,6 +25,7 @@ from storefront.checkout.forms import CancelCheckoutForm, CheckoutForm
 from storefront.checkout.service import CheckoutService, OutOfStockError, PaymentUnavailableError
 from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
+from storefront.fragments import page_or_fragment
 from storefront.i18n import current_language
 from storefront.i18n import gettext as _
 from storefront.metrics.events import CHECKOUT_STARTED, record
@@ -199,10 +200,9 @@ class CheckoutController(Controller):
         found = await orders.by_number(order) if is_my_order(request, order) else None
         if found is None:
             raise NotFoundException(detail="order not found")
-        template = "partials/order_progress.html" if request.htmx else "shop/checkout_complete.html"
-        return Template(
-            template,
-            context={"county": county, "order": found, "cart_count": sum(cart.quantities().values())},
+        context = {"county": county, "order": found, "cart_count": sum(cart.quantities().values())}
+        return page_or_fragment(
+            request, "shop/checkout_complete.html", "partials/order_progress.html", context
         )
 
     @get("/cancel", name="checkout:cancelled")

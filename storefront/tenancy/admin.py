@@ -19,12 +19,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
 from storefront.accounts.sessions import client_address
 from storefront.admin.guard import CurrentAdmin
 from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
+from storefront.fragments import page_or_fragment, refusal_status
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.tenancy.admin_forms import BrandForm
@@ -34,6 +35,7 @@ from storefront.tenancy.service import CustomDomainError, save_brand
 
 BRAND_PATH = "/admin/brand"
 LOGO_PATH = "/admin/brand/logo"
+PAGE_TEMPLATE = "admin/brand.html"
 
 # (legend, [(field, label, kind, hint)]): kind is "text", "textarea" or "colour".
 SECTIONS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
@@ -157,11 +159,11 @@ class BrandController(Controller):
         county = _county(admin)
         form = read_form(BrandForm, data)
         preview = None if form.data is None else _preview(county, form.data)
-        status = 200 if form.data is not None else HTTP_422_UNPROCESSABLE_ENTITY
-        if request.htmx:
-            context = {"admin": admin, "preview": preview, "form": form, "sections": SECTIONS}
-            return Template("admin/partials/brand_preview.html", context=context, status_code=status)
-        return self._page(admin, form, preview=preview, status=status if preview else HTTP_400_BAD_REQUEST)
+        context = _page_context(admin, form, preview=preview)
+        status = 200 if preview else refusal_status(request)
+        return page_or_fragment(
+            request, PAGE_TEMPLATE, "admin/partials/brand_preview.html", context, status_code=status
+        )
 
     @post("/", name="admin:brand-save")
     async def save(
@@ -189,19 +191,19 @@ class BrandController(Controller):
 
     @staticmethod
     def _page(
-        admin: CurrentAdmin,
-        form: SubmittedForm[Any] | None,
-        *,
-        saved: bool = False,
-        preview: County | None = None,
-        status: int = 200,
+        admin: CurrentAdmin, form: SubmittedForm[Any] | None, *, saved: bool = False, status: int = 200
     ) -> Template:
-        context = {
-            "admin": admin,
-            "form": form,
-            "sections": SECTIONS,
-            "saved": saved,
-            "preview": preview,
-            "logo_path": LOGO_PATH,
-        }
-        return Template("admin/brand.html", context=context, status_code=status)
+        return Template(PAGE_TEMPLATE, context=_page_context(admin, form, saved=saved), status_code=status)
+
+
+def _page_context(admin: CurrentAdmin, form: SubmittedForm[Any] | None, **shown: object) -> dict[str, Any]:
+    """The brand page's context; ``shown``: ``saved`` (its notice) or ``preview`` (the shop restyled)."""
+    return {
+        "admin": admin,
+        "form": form,
+        "sections": SECTIONS,
+        "saved": False,
+        "preview": None,
+        "logo_path": LOGO_PATH,
+        **shown,
+    }

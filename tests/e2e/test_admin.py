@@ -142,3 +142,34 @@ def test_the_raohe_admin_runs_the_shop_and_the_guzhang_admin_reaches_none_of_it(
     expect(other.get_by_text("Pine blossom honey")).to_have_count(0)
     other.goto(f"{site.url}/admin/orders/?q={number}")
     expect(other.get_by_role("link", name=number)).to_have_count(0)
+
+
+def test_back_to_a_filtered_dashboard_or_product_search_brings_the_whole_page_back(page: Page, site):
+    """The dashboard's period and the product search put their address in the history (HTMX); Back
+    to it from another page shows the whole admin page, not the bare part HTMX was sent there."""
+    log_in(page, site, RAOHE_ADMIN)
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    page.get_by_role("link", name="Last 12 months").click()
+    expect(page).to_have_url(f"{site.url}/admin/?range=last_12_months")
+    page.get_by_role("link", name="Products", exact=True).click()
+    expect(page).to_have_url(f"{site.url}/admin/products")
+    page.go_back()
+    expect(page).to_have_url(f"{site.url}/admin/?range=last_12_months")
+    whole_admin_page(page)
+    expect(page.get_by_role("link", name="Last 12 months")).to_have_attribute("aria-current", "true")
+
+    page.get_by_role("link", name="Products", exact=True).click()
+    page.get_by_label("Search").fill("linden")
+    expect(page).to_have_url(f"{site.url}/admin/products?q=linden")
+    page.get_by_role("link", name="Black bee linden honey").click()
+    expect(page).to_have_url(re.compile(r"/admin/products/\d+$"))
+    page.go_back()
+    expect(page).to_have_url(f"{site.url}/admin/products?q=linden")
+    whole_admin_page(page)
+    expect(page.get_by_role("link", name="Black bee linden honey")).to_be_visible()
+
+
+def whole_admin_page(page: Page) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Storefront admin")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -74,3 +74,25 @@ def test_changing_the_province_clears_the_districts_under_the_security_policy(pa
     expect(page.get_by_label("City").locator("option", has_text="石家庄市")).to_have_count(1)
     expect(page.get_by_label("District").locator("option", has_text="道里区")).to_have_count(0)
     assert violations == []
+
+
+def test_back_to_the_page_confirming_a_payment_brings_the_whole_page_back(page: Page, site):
+    """The page confirming a payment asks its own address every 2 s (HTMX) for its progress; Back to
+    it from another page shows the whole page again, not the last progress HTMX was sent."""
+    add_to_cart(page, site, "linden-honey", "500 g jar", 1)
+    check_out(page, "back-to-confirming@example.cn")
+    page.get_by_label("Delayed payment method").check()
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_text("Confirming your payment…")).to_be_visible()
+    confirming = page.url.split("&session_id=")[0]  # the address it asks, as after a refused cancel
+    with page.expect_response(
+        lambda answer: answer.url == confirming and answer.request.headers.get("hx-request")
+    ):
+        page.goto(confirming)
+    page.get_by_role("link", name="Cart", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
+    page.go_back()
+    expect(page).to_have_url(confirming)
+    expect(page.locator(".brand-name")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Confirming your payment…")).to_be_visible()

@@ -188,6 +188,8 @@ async def test_the_list_is_paged_and_searched(client, session_maker, shops):
     assert 'class="product-row' not in theirs.text
     partial = await client.get(LIST, params={"q": sku}, headers={"HX-Request": "true"})
     assert partial.text.lstrip().startswith('<div id="product-list">') and "<html" not in partial.text
+    for answer in (found, partial):  # the search puts its address in the history: Back gets the page
+        assert "HX-Request" in answer.headers["vary"]
 
 
 async def test_a_signed_out_visitor_is_sent_to_sign_in(client, shops):

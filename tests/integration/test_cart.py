@@ -65,6 +65,11 @@ async def test_htmx_actions_answer_with_partials_and_the_header_count(client, sh
     )
     assert changed.status_code == 200 and "<html" not in changed.text
     assert "¥272.00" in changed.text
+    for cart in (
+        await client.get("/c/raohe/cart", headers={"HX-Request": "true"}),
+        await client.get("/c/raohe/cart"),
+    ):
+        assert "HX-Request" in cart.headers["vary"]  # the browser keeps the page and the fragment apart
     count = await client.get("/c/raohe/cart/count")
     assert ">4</span>" in count.text
 

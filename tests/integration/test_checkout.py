@@ -120,10 +120,12 @@ async def test_the_return_page_waits_for_the_webhook_then_shows_the_order(
     number = order_number_of(return_url)
     waiting = await client.get(return_url.replace("http://testserver.local", ""))
     assert "正在确认您的付款" in waiting.text and 'hx-trigger="every 2s"' in waiting.text
+    assert "HX-Request" in waiting.headers["vary"]  # Back to it never shows a poll's answer
     [completed] = stripe_events.wait_for("checkout.session.completed", object_id=session_id)
     await deliver(client, completed)
     polled = await client.get(f"/c/raohe/checkout/complete?order={number}", headers={"HX-Request": "true"})
     assert "<html" not in polled.text and "已收到付款" in polled.text and "every 2s" not in polled.text
+    assert "HX-Request" in polled.headers["vary"]
     assert (
         'id="cart-count"' in polled.text and 'hx-swap-oob="true"' in polled.text
     )  # the header's cart empties

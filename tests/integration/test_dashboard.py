@@ -297,6 +297,8 @@ async def test_htmx_gets_the_body_and_a_plain_request_the_page(client, counties,
     )
     whole = await client.get("/admin/?range=7d&lang=en")
     assert "<html" in whole.text and '<div id="dashboard"' in whole.text
+    for answer in (partial, whole):  # the period goes in the history: Back to it gets the page
+        assert "HX-Request" in answer.headers["vary"]
     # the page works without JavaScript: every preset and the custom range are plain links and a GET form
     assert '<a href="/admin/?range=last_12_months"' in whole.text
     assert '<form method="get" action="/admin/"' in whole.text

@@ -247,6 +247,8 @@ async def test_the_live_search_and_the_search_page_are_cached_apart(cached_app, 
             answer = await client.get("/c/raohe/search?q=honey", headers=headers)
             assert "HX-Request" in answer.headers["vary"]  # and so kept apart by browsers too
             answers[bool(headers)] = answer.text
+        restored = {**live, "HX-History-Restore-Request": "true"}  # HTMX rebuilding a page of its history
+        assert "<html" in (await client.get("/c/raohe/search?q=honey", headers=restored)).text
         event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         for headers in order:
             again = await client.get("/c/raohe/search?q=honey", headers=headers)
