@@ -19,12 +19,19 @@ FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 VARY = {"vary": ", ".join(FRAGMENT_HEADERS)}
 
 
+def from_htmx(request: Request) -> bool:
+    """Asked by HTMX (for a fragment, a boosted page or a page of its history). The header is read
+    as it came, as the page cache's key reads it (``fragment_cache_key``), never decoded as
+    ``request.htmx`` decodes it: a request must not get one answer and be cached as the other."""
+    return request.headers.get("hx-request") == "true"
+
+
 def wants_fragment(request: Request) -> bool:
     """HTMX swapping part of the page; not a boosted link or form nor HTMX restoring a page of its
     history, which both replace the whole page."""
     headers = request.headers
     return (
-        headers.get("hx-request") == "true"
+        from_htmx(request)
         and headers.get("hx-boosted") != "true"
         and headers.get("hx-history-restore-request") != "true"
     )

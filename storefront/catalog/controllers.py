@@ -8,12 +8,11 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
-from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from storefront.catalog.service import CategoryService, Page, ProducerService, ProductService, product_json_ld
 from storefront.db import DbSession
-from storefront.fragments import page_or_fragment
+from storefront.fragments import from_htmx, page_or_fragment
 from storefront.metrics.events import search_header
 from storefront.origins import origin
 from storefront.page_cache import LIVE_PAGE, SHARED_PAGE, fragment_cache_key
@@ -112,7 +111,7 @@ class ShopController(Controller):
     @get("/search", name="shop:search", cache_key_builder=fragment_cache_key, **LIVE_PAGE)
     async def search(
         self,
-        request: HTMXRequest,
+        request: Request,
         county: CurrentCounty,
         products: Products,
         q: Annotated[str, QueryParameter(max_length=100)] = "",
@@ -130,11 +129,10 @@ class ShopController(Controller):
         results = _existing(await products.search(query, page))
         best_sellers = [] if results.items else await products.best_sellers()
         context = {"county": county, "query": query, "page": results, "best_sellers": best_sellers}
-        recorded = query and "page" not in request.query_params and not request.htmx
+        recorded = query and "page" not in request.query_params and not from_htmx(request)
         headers = search_header(query, len(results.items)) if recorded else None
-        return page_or_fragment(
-            request, "shop/search.html", "partials/search_results.html", context, headers=headers
-        )
+        live_search = "partials/live_search.html"
+        return page_or_fragment(request, "shop/search.html", live_search, context, headers=headers)
 
     @get("/about", name="shop:about", **SHARED_PAGE)
     async def about(self, county: CurrentCounty) -> Template:

@@ -273,6 +273,28 @@ async def test_a_search_served_from_the_page_cache_is_recorded_for_each_shopper_
     ]
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HX-Request": "tru%65", "HX-Request-URI-AutoEncoded": "true"},  # true, to htmx's own reading
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},  # Back past htmx's snapshots
+    ],
+)
+async def test_no_request_puts_a_search_page_that_records_nothing_in_the_cache_for_everyone(
+    settings, counties, session_maker, headers
+):
+    """Whoever asks first with odd HTMX headers, the next shopper gets the whole page from the cache
+    and their search counts."""
+    app = create_app(replace(settings, page_cache_seconds=60))
+    async with app.lifespan(), browser(app) as first, browser(app, PHONE) as shopper:
+        odd = await first.get("/c/raohe/search", params={"q": "蜂蜜"}, headers=headers)
+        page = await shopper.get("/c/raohe/search", params={"q": "蜂蜜"})
+        await app.state.events.flush()
+    assert "<html" in odd.text and "<html" in page.text and 'role="search"' in page.text
+    rows = await stored(session_maker, Event.kind == events.SEARCH, Event.device == "phone")
+    assert [(row.query, row.results) for row in rows] == [("蜂蜜", 2)]
+
+
 async def test_recording_adds_no_query_to_a_page(settings, counties, session_maker):
     app = create_app(settings)
     engine = app.state.db_config.get_engine().sync_engine
