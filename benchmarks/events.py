@@ -15,6 +15,10 @@ wrk sends a browser's User-Agent (HTTP tools are not counted as shoppers). After
 run the script waits for the writer and prints how many page views reached the database against
 the requests wrk counted (none may be lost).
 
+For each load it also counts the machine's CPU time per answered request (from the measurement's
+start until the writer's last batches are in), and the parts of it that PostgreSQL's processes and
+wrk used: what a recorded page view costs the two cores, wherever it is spent.
+
 Then, with no server and no load tool sharing the two cores, it drives both apps straight through
 ASGI in turns and prints the process's CPU time per request without and with recording, the
 writer's batches included: the least noisy measure of what recording costs.
@@ -39,11 +43,13 @@ from litestar import Litestar
 
 from benchmarks.catalog import HOME
 from benchmarks.support import (
+    CpuUse,
     Databases,
     Result,
     busy_cpu_share,
     ensure_wrk,
     parse_wrk,
+    postmaster_pid,
     raise_interrupt,
     serve,
     server_env,
@@ -63,8 +69,11 @@ def app_without_events() -> Litestar:
     return app
 
 
-def load(wrk: str, url: str, label: str, args: argparse.Namespace, cookie: str = "") -> tuple[Result, int]:
-    """Warm up, then measure; the result and the number of requests wrk completed."""
+def load(
+    wrk: str, url: str, label: str, args: argparse.Namespace, postmaster: int, cookie: str = ""
+) -> tuple[Result, int, int, CpuUse]:
+    """Warm up, then measure; the result, the requests wrk completed warming up and measuring, and
+    the CPU used from the measurement's start until the writer's last batches are in."""
     headers = ["-H", f"User-Agent: {BROWSER}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
 
     def run(seconds: int) -> str:
@@ -73,8 +82,11 @@ def load(wrk: str, url: str, label: str, args: argparse.Namespace, cookie: str =
 
     warmed = _completed(run(args.warmup)) if args.warmup else 0
     print(f"  measuring {label} for {args.duration} s ...", flush=True)
+    started = CpuUse.now(postmaster)
     output = run(args.duration)
-    return parse_wrk(label, output), warmed + _completed(output)
+    time.sleep(2)  # the writer's last batches
+    measured = _completed(output)
+    return parse_wrk(label, output), warmed + measured, measured, CpuUse.now(postmaster) - started
 
 
 def _completed(output: str) -> int:
@@ -144,16 +156,18 @@ async def cpu_per_request(cookie: str, rounds: int = 20, block: int = 1000) -> t
     return 1e6 * cpu[False] / requests, 1e6 * cpu[True] / requests
 
 
-def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
+def run(args: argparse.Namespace) -> list[tuple[Result, str, CpuUse]]:
     """Both servers up at once (an idle one costs nothing); the three loads take turns, round after
     round, in a rotating order, so a busy moment of the machine falls on each of them alike."""
     wrk = ensure_wrk()
     results: dict[str, list[Result]] = {label: [] for label, _, _ in CONFIGS}
     recorded = {label: [0, 0] for label, _, _ in CONFIGS}  # page views written, requests answered
+    cpu: dict[str, list[CpuUse]] = {label: [] for label, _, _ in CONFIGS}  # per measured request
     print("starting PostgreSQL, migrating and seeding the demo counties ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="storefront-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         database_url = Databases(stack, workdir).demo("postgresql")
+        postmaster = postmaster_pid(database_url)
         env = server_env(database_url, workdir, page_cache_seconds=None)
         with (
             serve(env, workdir / "granian-without.log", WITHOUT) as without_url,
@@ -164,9 +178,11 @@ def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
                 shift = round_number % len(CONFIGS)
                 for label, app, cookie in CONFIGS[shift:] + CONFIGS[:shift]:
                     before = page_views(database_url)
-                    result, completed = load(wrk, urls[app] + HOME, f"{HOME} {label}", args, cookie)
-                    time.sleep(2)  # the writer's last batches
+                    result, completed, measured, used = load(
+                        wrk, urls[app] + HOME, f"{HOME} {label}", args, postmaster, cookie
+                    )
                     results[label].append(result)
+                    cpu[label].append(used / measured)
                     recorded[label][0] += page_views(database_url) - before
                     recorded[label][1] += completed
         os.environ.update(env)  # the apps below read their settings from it
@@ -186,25 +202,39 @@ def run(args: argparse.Namespace) -> list[tuple[Result, str]]:
         )
         spread = ", ".join(f"{r.requests_per_second:.0f}" for r in runs)
         note = f"{written} page views written for {answered} answered requests; runs: {spread} req/s"
-        rows.append((median, note))
+        rows.append((median, note, CpuUse.median(cpu[label])))
     return rows
 
 
-def print_table(rows: list[tuple[Result, str]], args: argparse.Namespace) -> None:
-    width = max(len(result.label) for result, _ in rows)
+def print_table(rows: list[tuple[Result, str, CpuUse]], args: argparse.Namespace) -> None:
+    width = max(len(result.label) for result, _, _ in rows)
     print(
         f"\nwrk -t1 -c{args.connections} -d{args.duration}s, granian 1 worker, production, PostgreSQL;"
         f" medians of {args.rounds} rounds"
     )
     print(f"{'route':<{width}}  {'req/s':>9}  {'p50':>10}  {'p99':>10}  {'errors':>6}")
-    for result, _ in rows:
+    for result, _, _ in rows:
         print(
             f"{result.label:<{width}}  {result.requests_per_second:>9.1f}  {result.p50_ms:>7.1f} ms"
             f"  {result.p99_ms:>7.1f} ms  {result.errors:>6}"
         )
     base = rows[0][0].requests_per_second
-    for result, note in rows:
+    for result, note, _ in rows:
         print(f"{result.label}: {100 * result.requests_per_second / base:.1f} % of without; {note}")
+    print(
+        "\nThe machine's CPU per answered request over HTTP (from the measurement's start until the"
+        " writer's\nlast batches are in), and its parts: PostgreSQL's processes, wrk, and the rest"
+        " (the server):"
+    )
+    print(f"{'load':<{width}}  {'machine':>9}  {'PostgreSQL':>10}  {'wrk':>7}  {'the rest':>9}")
+    for result, _, cpu in rows:
+        rest = cpu.machine - cpu.postgres - cpu.load_tool
+        print(
+            f"{result.label:<{width}}  {cpu.machine * 1e6:>6.1f} µs  {cpu.postgres * 1e6:>7.1f} µs"
+            f"  {cpu.load_tool * 1e6:>4.1f} µs  {rest * 1e6:>6.1f} µs"
+        )
+    budget = 0.05 * rows[0][2].machine * 1e6
+    print(f"5 % of a request without recording: {budget:.1f} µs of the machine's CPU.")
     print("\nCPU of the app's process per request, driven through ASGI in turns (no server, no wrk):")
     for label, (without, recording) in args.cpu.items():
         extra = recording - without

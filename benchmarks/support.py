@@ -12,8 +12,10 @@ import argparse
 import asyncio
 import os
 import re
+import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -23,7 +25,7 @@ import urllib.parse
 import urllib.request
 import warnings
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -54,6 +56,7 @@ WRK_INSTALL = "apt-get install -y wrk"
 STARTUP_TIMEOUT = 30.0
 BUSY_WARNING = 0.25  # warn when other processes used more of the CPU than this before the run
 T = TypeVar("T")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -392,21 +395,83 @@ class HttpShopper:
 # ---- the machine and the run ----------------------------------------------------------------
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """All cores' CPU time since boot, in clock ticks: (total, idle + iowait), from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields), fields[3] + fields[4]
+
+
 def busy_cpu_share(seconds: float = 1.0) -> float | None:
     """The share of CPU time (all cores) spent busy over ``seconds``, from /proc/stat (Linux)."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
-
     try:
-        total_before, idle_before = sample()
+        total_before, idle_before = _cpu_ticks()
         time.sleep(seconds)
-        total_after, idle_after = sample()
+        total_after, idle_after = _cpu_ticks()
     except (OSError, ValueError, IndexError):
         return None
     total = total_after - total_before
     return 1 - (idle_after - idle_before) / total if total else None
+
+
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds used so far: by the whole machine, by the PostgreSQL server (its postmaster and
+    every process it started, the ended ones included), and by this program's ended subprocesses
+    (the load tool). Subtract two to get what happened in between (Linux)."""
+
+    machine: float
+    postgres: float
+    load_tool: float
+
+    @classmethod
+    def now(cls, postmaster: int | None) -> CpuUse:
+        total, idle = _cpu_ticks()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return cls(
+            machine=(total - idle) / CLOCK_TICKS,
+            postgres=_tree_cpu(postmaster) if postmaster else 0.0,
+            load_tool=children.ru_utime + children.ru_stime,
+        )
+
+    def __sub__(self, earlier: CpuUse) -> CpuUse:
+        return CpuUse(*(a - b for a, b in zip(astuple(self), astuple(earlier), strict=True)))
+
+    def __truediv__(self, count: float) -> CpuUse:
+        return CpuUse(*(part / count for part in astuple(self)))
+
+    @staticmethod
+    def median(uses: list[CpuUse]) -> CpuUse:
+        return CpuUse(*(statistics.median(parts) for parts in zip(*map(astuple, uses), strict=True)))
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds of process ``root`` (with the children it has waited for) and of its live children."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == root:
+            total += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+        elif parent == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+async def _postmaster_pid(database_url: str) -> int:
+    connection = await asyncpg.connect(plain_dsn(database_url))
+    try:
+        data_directory = await connection.fetchval("SHOW data_directory")
+    finally:
+        await connection.close()
+    return int((Path(data_directory) / "postmaster.pid").read_text().split("\n", 1)[0])
+
+
+def postmaster_pid(database_url: str) -> int:
+    """The process id of the PostgreSQL server holding ``database_url`` (on this machine)."""
+    return asyncio.run(_postmaster_pid(database_url))
 
 
 def display_width(text: str) -> int:
