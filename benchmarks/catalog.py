@@ -7,6 +7,8 @@ a bare Litestar app and ours with granian (one worker each, production settings)
 with Debian's ``wrk``, one route after the other:
 
 - the bare app's one plain-text route: 100 %, the ceiling of granian and Litestar here;
+- references (``benchmarks.reference``): issue 11's naive page alone, and it and the bare route
+  behind Litestar's own CSRF check, server-side sessions and compression;
 - our ``/health``, the county home, and the product page and a search for 蜂蜜 under 256
   connections (a livestream's crowd), with the default page cache;
 - on a server restarted with ``PAGE_CACHE_SECONDS=0`` (what the first visitor after an edit gets):
@@ -33,6 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from benchmarks.reference import NAIVE, ROWS
 from benchmarks.support import (
     BACKENDS,
     BARE_APP,
@@ -62,6 +65,8 @@ HOME = f"/c/{COUNTY}/"
 SEARCH_WORD = "蜂蜜"
 SPIKE_CONNECTIONS = 256
 SHOPPER_EMAIL = "bench-shopper@example.com"
+REFERENCE_APP = "benchmarks.reference:create_app"
+PROTECTED_APP = "benchmarks.reference:create_protected_app"
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,11 @@ def run(args: argparse.Namespace) -> list[Row]:
         env = server_env(database_url, workdir, page_cache_seconds=None)
         with serve(env, workdir / "granian-bare.log", BARE_APP) as base_url:
             measure(base_url, PLAIN, "bare Litestar, plain text", None)
+        with serve(env, workdir / "granian-naive.log", REFERENCE_APP) as base_url:
+            measure(base_url, NAIVE, f"reference: naive page ({ROWS} rows, ORM, aiosqlite, Jinja)", None)
+        with serve(env, workdir / "granian-protected.log", PROTECTED_APP) as base_url:
+            measure(base_url, PLAIN, f"reference: bare {PLAIN}, Litestar's CSRF, sessions, gzip", None)
+            measure(base_url, NAIVE, "reference: naive page, Litestar's CSRF, sessions, gzip", None)
 
         with serve(env, workdir / "granian-cached.log", args.app) as base_url:
             print(f"server up at {base_url} (default page cache)", flush=True)
