@@ -10,6 +10,9 @@ database, and started (its lifespan runs) as a server would. ``/health`` is exem
 shop page goes through. Requests are made as ``wrk`` makes them (a ``Host`` naming the worker's
 address, nothing else), and again as a browser's (user agent, languages, encodings, cookies).
 
+Beside them, the bare route behind Litestar's own CSRF check, server-side sessions and gzip
+(``benchmarks.reference``): what those protections cost in Litestar's stock versions.
+
 ``--pages`` seeds the demo counties and adds a page cache hit: the county home and a product page
 (kept one second, so rendered again once a second). ``--profile`` adds cProfile's top functions
 (by own time) for the shop's ``/health``, or with ``--pages`` for the cached product page. ``--wrk
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SADeprecationWarning
 
 from benchmarks.bare import create_app as bare_app
+from benchmarks.reference import create_protected_app as protected_app
 from benchmarks.support import (
     BARE_APP,
     PLAIN,
@@ -157,10 +161,16 @@ async def in_process(args: argparse.Namespace, workdir: Path, database_url: str)
     shop = create_app(
         production_settings(database_url, workdir, page_cache_seconds=Settings.page_cache_seconds)
     )
-    bare = bare_app()
-    async with shop.lifespan(), bare.lifespan():
+    bare, protected = bare_app(), protected_app()
+    async with shop.lifespan(), bare.lifespan(), protected.lifespan():
         bare_us = await per_request_us(caller(bare, PLAIN, WRK_HEADERS), args.requests)
         print(f"bare Litestar {PLAIN}             {bare_us:8.1f} µs/request (CPU)")
+        for label, headers in (("wrk", WRK_HEADERS), ("browser", BROWSER_HEADERS)):
+            protected_us = await per_request_us(caller(protected, PLAIN, headers), args.requests)
+            print(
+                f"Litestar's CSRF, sessions, gzip {label:<7} headers {protected_us:8.1f} µs/request"
+                f"  ({100 * bare_us / protected_us:.0f} % of bare throughput)"
+            )
         paths = [(PLAIN, PLAIN)]
         if args.pages:
             paths += [("county home, cached", HOME), ("product, cached", await a_product_page(shop))]
