@@ -182,11 +182,18 @@ class LocalStore(MemoryStore):
 
 class BoundedMemoryStore(LocalStore):
     """A :class:`LocalStore` holding at most ``max_entries`` values: when full, expired entries go
-    first, then the least recently stored."""
+    first, then the least recently used (read or stored), so a burst of pages asked once (random
+    searches) pushes out each other rather than the home page every shopper reads."""
 
     def __init__(self, max_entries: int = MAX_MEMORY_ENTRIES) -> None:
         super().__init__()
         self.max_entries = max_entries
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        found = await super().get(key, renew_for)
+        if found is not None:
+            self._store[key] = self._store.pop(key)  # to the end: the last to go
+        return found
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value

@@ -78,6 +78,18 @@ async def test_memory_holds_a_bounded_number_of_pages_dropping_the_oldest_first(
     assert await store.get("page-0") is None
 
 
+async def test_a_page_shoppers_keep_reading_outlasts_a_burst_of_pages_asked_once():
+    store = BoundedMemoryStore(max_entries=50)
+    await store.set("home", b"x", expires_in=60)
+    for number in range(3000):
+        await store.set(f"search-{number}", b"x", expires_in=60)
+        if number % 40 == 0:
+            assert await store.get("home") == b"x"
+    assert len(store._store) == 50
+    assert await store.get("home") == b"x"
+    assert await store.get("search-2950") is None  # the least recently used went instead
+
+
 async def test_expired_pages_are_dropped_before_fresh_ones_when_memory_is_full(clock):
     store = BoundedMemoryStore(max_entries=3)
     await store.set("fresh", b"x", expires_in=None)
