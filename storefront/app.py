@@ -105,7 +105,7 @@ def health() -> str:
 def _error_page(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
     if status >= HTTP_500_INTERNAL_SERVER_ERROR:
-        logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        logger.exception("unhandled error on %s", request.scope["path"], exc_info=exc)  # .url may not parse
     token = current_language.set(negotiate_language(request))
     try:
         partial = request.headers.get("hx-request") == "true"  # swapped into a page: a message, not a page

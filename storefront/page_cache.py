@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import struct
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import cache
 from time import monotonic, time
@@ -82,6 +83,9 @@ second. Its forms carry no visitor's token: HTMX sends the cookie's, and without
 ask a page of the visitor's own (``cart:confirm-add``)."""
 
 _FRESH_UNTIL = struct.Struct("!d")
+_Claim = tuple[asyncio.Event, float]
+_CLAIMED: ContextVar[tuple[str, _Claim] | None] = ContextVar("claimed_render", default=None)
+"""The page render this request claimed (its key and claim), for :meth:`PageStore.release_abandoned`."""
 
 
 @cache
@@ -145,7 +149,8 @@ class PageCacheBoundary(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         stores = scope["litestar_app"].stores
-        if isinstance(stores.get(STORE_NAME), PageStore):
+        page_store = stores.get(STORE_NAME)
+        if isinstance(page_store, PageStore):
             slug = scope["path_params"].get("county_slug")
             key = county_version(slug) if slug is not None else PLATFORM_VERSION
             scope["state"][VERSION_KEY] = await current_version(stores.get(VERSIONS_STORE), key)
@@ -155,7 +160,13 @@ class PageCacheBoundary(ASGIMiddleware):
                 message = {**message, "headers": list(message.get("headers", ()))}
             await send(message)
 
-        await next_app(scope, receive, send_copy)
+        claimed = _CLAIMED.set(None)
+        try:
+            await next_app(scope, receive, send_copy)
+        finally:
+            if isinstance(page_store, PageStore):
+                page_store.release_abandoned()
+            _CLAIMED.reset(claimed)
 
 
 def _sets_cookie(response: bytes) -> bool:
@@ -224,7 +235,8 @@ class PageStore(Store):
         """True if this caller should render ``key`` (nobody else is, or that render is overdue)."""
         rendering = self._rendering.get(key)
         if rendering is None or monotonic() - rendering[1] > RENDER_WAIT_SECONDS:
-            self._rendering[key] = (asyncio.Event(), monotonic())
+            self._rendering[key] = claim = (asyncio.Event(), monotonic())
+            _CLAIMED.set((key, claim))
             return True
         return False
 
@@ -263,6 +275,14 @@ class PageStore(Store):
         """The render of ``key`` is over (stored, or not cacheable): let the waiting readers go."""
         if rendering := self._rendering.pop(key, None):
             rendering[0].set()
+
+    def release_abandoned(self) -> None:
+        """The request that claimed a render ends without having stored or refused its page (an
+        error escaped even the error page): let its readers go now rather than after a wait, and
+        forget the claim (one a failing address would otherwise be kept for good)."""
+        claimed = _CLAIMED.get()
+        if claimed is not None and self._rendering.get(claimed[0]) is claimed[1]:
+            self.release(claimed[0])
 
     async def delete(self, key: str) -> None:
         await self.store.delete(key)

@@ -11,10 +11,11 @@ version changes (a save of a county's domain shows at once), and at least every 
 Each request also gets the absolute origin of the host it was made on, built from
 configuration (scheme and port of ``PUBLIC_URL``), never from the request.
 
-A ``Host`` longer than a DNS name, or a subdomain label that is not a county slug's shape (a host
-label: ``a-z``, ``0-9`` and inner hyphens, at most 63), is not ours: a label is put into the path,
-so ``/`` or ``?`` in it would reach another route. Only such bounded names are remembered, and the
-memory is emptied when full, so junk hosts can neither grow it nor keep the platform's names out.
+A ``Host`` longer than a DNS name, with a port that is not one (``:abc``), or a subdomain label
+that is not a county slug's shape (a host label: ``a-z``, ``0-9`` and inner hyphens, at most 63),
+is not ours: a label is put into the path, so ``/`` or ``?`` in it would reach another route. Only
+such bounded names are remembered, and the memory is emptied when full, so junk hosts can neither
+grow it nor keep the platform's names out.
 """
 
 from __future__ import annotations
@@ -45,6 +46,23 @@ COUNTY_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 """A county's slug: a DNS label (its shop's subdomain), as the platform's form requires it."""
 ANY_HOST_PATHS = ("/health",)
 """Load balancers and orchestrators probe a worker by its address, not by a shop's name."""
+
+
+PORT = re.compile(r"[1-9][0-9]{0,4}")
+
+
+def _without_port(host: str) -> str | None:
+    """The name of a lower-case ``Host``, without its port and trailing dot; None when what follows
+    the name is no port (``:abc``, ``:0``, ``:99999``): the request's own URL could not be built."""
+    if host.startswith("["):  # an IPv6 address
+        name, _, rest = host.partition("]")
+        name, port = f"{name}]", rest.removeprefix(":") if rest.startswith(":") else rest or None
+    else:
+        name, colon, port = host.rpartition(":")
+        name, port = (name.rstrip("."), port) if colon else (host.rstrip("."), None)
+    if port is not None and not (PORT.fullmatch(port) and int(port) <= 65535):
+        return None
+    return name
 
 
 @dataclass(frozen=True)
@@ -102,8 +120,9 @@ class CountyHosts:
             return None
         if found := self._configured.get(host_header):
             return found
-        host = host_header.strip().lower()
-        host = host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0].rstrip(".")
+        host = _without_port(host_header.strip().lower())
+        if host is None:
+            return None
         if host.endswith(self._suffix):
             label = host[: -len(self._suffix)]
             if label in PLATFORM_LABELS:

@@ -291,3 +291,40 @@ async def test_what_a_checkout_takes_shows_on_the_cached_product_page_within_a_s
         clock[0] += 0.6
         page = (await shopper.get(path)).text
         assert "In stock" not in page and page.count("Sold out") >= 2
+
+
+@pytest.mark.parametrize("path", ["/c/raohe/search?q=honey", "/c/raohe/cart", "/"])
+@pytest.mark.parametrize("host", ["testserver.local:abc", "raohe.shop.test:99999"])
+async def test_a_host_with_a_port_that_is_no_port_is_a_400_not_a_500(cached_app, path, host):
+    async with AsyncTestClient(app=cached_app, base_url="http://testserver.local") as client:
+        assert (await client.get(path, headers={"Host": host})).status_code == 400
+    assert (
+        page_cache.STORE_NAME not in cached_app.stores._stores
+        or not cached_app.stores.get(page_cache.STORE_NAME)._rendering
+    )
+
+
+async def test_a_render_that_fails_beyond_its_error_page_does_not_hold_up_the_next_shopper(
+    settings, catalog, monkeypatch
+):
+    """A failure even the error page cannot answer (Litestar's bare 500) must still release the
+    page's render: the next shopper renders it at once instead of waiting, and no claim is kept."""
+    import storefront.app
+    from storefront.tenancy.service import CountyService
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("the shop is broken")
+
+    def broken_error_page(*_args, **_kwargs):
+        raise RuntimeError("the error page is broken too")
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 120)
+    monkeypatch.setattr(storefront.app, "_error_page", broken_error_page)
+    monkeypatch.setattr(CountyService, "get_active", broken)
+    app = create_app(replace(settings, page_cache_seconds=60))
+    async with AsyncTestClient(app=app, raise_server_exceptions=False) as client:
+        for number in range(3):
+            for _ in range(2):  # the second asks for the page the first claimed
+                answer = await asyncio.wait_for(client.get(f"/c/raohe/search?q=honey{number}"), timeout=30)
+                assert answer.status_code == 500
+        assert app.stores.get(page_cache.STORE_NAME)._rendering == {}

@@ -69,3 +69,13 @@ async def test_a_subdomain_that_is_not_a_county_slug_is_never_routed(hosts, labe
     assert await hosts.route(scope) is False
     assert scope["path"] == "/"
     assert hosts._configured == {}
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["raohe.shop.test:abc", "127.0.0.1:abc", "shop.test:99999", "localhost:0", "[::1]:x", "shop.test:"],
+)
+async def test_a_host_whose_port_is_no_port_is_not_ours(hosts, host):
+    """Such a Host would pass routing and then break every page that builds its own URL (a 500)."""
+    assert await hosts.match(host) is None
+    assert hosts._configured == {}
