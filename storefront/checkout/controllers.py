@@ -107,9 +107,19 @@ class CheckoutController(Controller):
         )
 
     @get("/", name="checkout:form")
-    async def form(self, request: HTMXRequest, county: CurrentCounty, cart: Cart) -> Template | Redirect:
-        bought_now = _bought_now(request.query_params)
+    async def form(
+        self,
+        request: HTMXRequest,
+        county: CurrentCounty,
+        cart: Cart,
+        variant_id: str | None = None,
+        quantity: str | None = None,
+    ) -> Template | Redirect:
+        """The form; with ``variant_id`` and ``quantity`` (a "Buy now"), for that line alone. Both
+        are read as text, so a malformed one is refused on the cart page, and declared, so the page's
+        language links keep them."""
         try:
+            bought_now = _bought_now({"variant_id": variant_id, "quantity": quantity})
             cart_view = await _checked_out(cart, bought_now)
         except CartError as refused:
             return await cart_page(request, county, cart, str(refused))
@@ -145,8 +155,8 @@ class CheckoutController(Controller):
     async def start(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, checkout: Checkout, data: FormData
     ) -> Template | Redirect:
-        bought_now = _bought_now(data)
         try:
+            bought_now = _bought_now(data)
             cart_view = await _checked_out(cart, bought_now)
         except CartError as refused:
             return await cart_page(request, county, cart, str(refused))

@@ -630,6 +630,30 @@ async def test_buy_now_of_a_sold_out_size_or_too_many_says_why_and_starts_nothin
         assert await session.scalar(select(func.count()).select_from(Order)) == 0
 
 
+@pytest.mark.parametrize(
+    "line", ["variant_id=abc&quantity=1", "variant_id={id}", "variant_id={id}&quantity=0",
+             "variant_id={id}&quantity=x", "variant_id=12345678901234567890123&quantity=1"],
+)  # fmt: skip
+async def test_a_malformed_buy_now_line_is_refused_on_the_cart_page_not_a_500(client, raohe, line):
+    _, variants = raohe
+    shopper = Shopper(client, "raohe")
+    await shopper.add(variants[1].id, 1)
+    query = line.format(id=variants[0].id)
+    page = await client.get(f"/c/raohe/checkout?{query}")
+    assert page.status_code == 400 and 'class="cart-line"' in page.text  # the cart, as it was, says why
+    fields = dict(pair.split("=") for pair in query.split("&"))
+    posted = await shopper.post("/checkout", {"email": "x@example.cn", **fields})
+    assert posted.status_code == 400 and 'class="cart-line"' in posted.text
+
+
+async def test_the_language_link_of_a_buy_now_checkout_keeps_its_line(client, raohe):
+    _, variants = raohe
+    page = await client.get(f"/c/raohe/checkout?variant_id={variants[0].id}&quantity=2")
+    english = re.search(r'href="([^"]*lang=en[^"]*)"', page.text)[1].replace("&amp;", "&")
+    assert f"variant_id={variants[0].id}" in english and "quantity=2" in english
+    assert "Only this item is bought now" in (await client.get(english)).text
+
+
 async def test_a_municipality_comes_with_its_one_city_chosen_and_its_districts(client, raohe):
     beijing = await client.get("/c/raohe/checkout/divisions", params={"level": "city", "province": "11"})
     assert '<option value="1101" selected>北京市</option>' in beijing.text
