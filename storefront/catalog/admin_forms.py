@@ -52,6 +52,12 @@ def _price(raw: Any) -> Fen:
     return fen
 
 
+def _shown_count(raw: Any) -> int | None:
+    """A count the page itself wrote in a hidden field; anything else (absent, edited) is none."""
+    text = form_text(raw)
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
 def _on_hand(raw: Any) -> int:
     text = form_text(raw)
     if text.startswith("-"):
@@ -131,6 +137,7 @@ def _producer_kind(value: str) -> str:
 
 Price = Annotated[int, BeforeValidator(_price)]
 OnHand = Annotated[int, BeforeValidator(_on_hand)]
+ShownCount = Annotated[int | None, BeforeValidator(_shown_count)]
 Active = Annotated[bool, BeforeValidator(_active)]
 Slug = Annotated[Text, AfterValidator(_slug)]
 Sku = Annotated[Text, AfterValidator(_sku)]
@@ -181,6 +188,9 @@ class VariantFields(FormModel):
 
 class VariantForm(VariantFields):
     position: Position = None  # type: ignore[assignment]
+    on_hand_shown: ShownCount = None
+    """The on-hand count the edit page showed (a hidden field): stock is counted again only if
+    ``on_hand`` was typed otherwise, and only while the count is still this one."""
 
 
 class NewProductForm(ProductForm, VariantFields):

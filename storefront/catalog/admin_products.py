@@ -29,9 +29,13 @@ from storefront.forms import FormData, FormModel, SubmittedForm, read_form
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
 from storefront.money import decimal_string
-from storefront.stock.service import OnHandBelowHeldError
+from storefront.stock.service import OnHandBelowHeldError, OnHandChangedError
 
 PATH = "/admin/products"
+ON_HAND_MOVED = N_(
+    "Since this page was opened, units were sold or counted: %(on_hand)s are on hand now. "
+    "Nothing was saved; check your count and save again."
+)
 BELOW_HELD = N_(
     "Stock on hand cannot be less than the %(held)s held by open checkouts; "
     "those units are not yours to count until the checkouts end."
@@ -53,7 +57,7 @@ def product_values(product: Product) -> dict[str, str]:
 def variant_values(variant: Variant) -> dict[str, str]:
     values = shown(variant, VariantForm.model_fields)
     values["price"] = decimal_string(variant.price)
-    values["on_hand"] = str(variant.on_hand)
+    values["on_hand"] = values["on_hand_shown"] = str(variant.on_hand)
     return values
 
 
@@ -119,6 +123,10 @@ class ProductEditController(Controller):
         except OnHandBelowHeldError as refused:
             form = with_errors(form, {}, data)
             form.errors["on_hand"] = _(BELOW_HELD) % {"held": refused.held}
+        except OnHandChangedError as moved:
+            form = with_errors(form, {}, data)
+            form.values["on_hand_shown"] = str(moved.on_hand)  # saving again counts from the count now
+            form.errors["on_hand"] = _(ON_HAND_MOVED) % {"on_hand": moved.on_hand}
         return await self._answer(admin, catalog, product_id, form, variant_id, "variant")
 
     @post("/{product_id:int}/variants/{variant_id:int}/delete", name="admin:variant-remove")

@@ -31,7 +31,7 @@ from storefront.catalog.models import Category, Producer, Product, Variant
 from storefront.clock import utcnow
 from storefront.i18n import N_
 from storefront.money import Fen
-from storefront.stock.service import StockLevels, VariantNotFoundError, set_on_hand
+from storefront.stock.service import StockLevels, VariantNotFoundError, recount_on_hand, set_on_hand
 from storefront.tenancy.service import bump_content_version
 
 ADMIN_PAGE_SIZE = 20
@@ -147,10 +147,15 @@ class CatalogAdmin:
         await self._save(Variant, variant_id, price=price)
         return await self.variant(variant_id)
 
-    async def set_on_hand(self, variant_id: int, on_hand: int) -> StockLevels:
-        """On hand as counted; what open checkouts hold stays held (OnHandBelowHeldError if less)."""
+    async def set_on_hand(self, variant_id: int, on_hand: int, shown: int | None = None) -> StockLevels:
+        """On hand as counted; what open checkouts hold stays held (OnHandBelowHeldError if less).
+        Typed on a page that showed ``shown`` on hand: only if that is still the count
+        (OnHandChangedError if units were sold or counted meanwhile)."""
         try:
-            levels = await set_on_hand(self.db_session, variant_id, on_hand)
+            if shown is None:
+                levels = await set_on_hand(self.db_session, variant_id, on_hand)
+            else:
+                levels = await recount_on_hand(self.db_session, variant_id, on_hand, shown)
         except VariantNotFoundError as missing:
             raise CatalogItemNotFoundError(variant_id) from missing
         await bump_content_version(self.db_session, self.county_id)
@@ -189,10 +194,12 @@ class CatalogAdmin:
         return variant
 
     async def update_variant(self, product_id: int, variant_id: int, form: VariantForm) -> None:
-        """Label, SKU, price and position; on hand as counted (OnHandBelowHeldError below what
-        open checkouts hold, and nothing changed)."""
+        """Label, SKU, price and position; on hand as counted, if it was typed other than the page
+        showed it (OnHandBelowHeldError below what open checkouts hold, OnHandChangedError if the
+        count moved since the page was opened; nothing changed either way)."""
         variant = await self.variant(variant_id, product_id)
-        await self.set_on_hand(variant.id, form.on_hand)
+        if form.on_hand != form.on_hand_shown:
+            await self.set_on_hand(variant.id, form.on_hand, shown=form.on_hand_shown)
         await self._unique(
             self._save(Variant, variant.id, position=form.position, **_variant_values(form)),
             ("sku", Variant.sku, form.sku),

@@ -65,6 +65,25 @@ async def set_on_hand(db_session: AsyncSession, variant_id: int, on_hand: int) -
     )
 
 
+class OnHandChangedError(ValueError):
+    """The on-hand count is no longer the one the admin's page showed (units sold, or a count saved
+    elsewhere, since it was opened); nothing was changed. ``on_hand`` is the count now."""
+
+    def __init__(self, variant_id: int, on_hand: int) -> None:
+        super().__init__(f"variant {variant_id}: on hand is {on_hand} now")
+        self.variant_id = variant_id
+        self.on_hand = on_hand
+
+
+async def recount_on_hand(db_session: AsyncSession, variant_id: int, on_hand: int, shown: int) -> StockLevels:
+    """:func:`set_on_hand`, from a form that showed ``shown`` on hand: refused with
+    :class:`OnHandChangedError` if the count has moved since, so a count typed over a stale page
+    never puts back units sold meanwhile. The row is locked until the caller commits."""
+    if (now := (await _locked_levels(db_session, variant_id)).on_hand) != shown:
+        raise OnHandChangedError(variant_id, now)
+    return await set_on_hand(db_session, variant_id, on_hand)
+
+
 async def adjust_on_hand(db_session: AsyncSession, variant_id: int, delta: int) -> StockLevels:
     """Add ``delta`` (negative to take away) to the variant's on-hand count, leaving what is held."""
     return await _edit(
@@ -95,6 +114,17 @@ async def _edit(
     )
     if (changed := (await db_session.execute(statement)).first()) is not None:
         return StockLevels(*changed)
+    levels = await _locked_levels(db_session, variant_id)
+    if (on_hand := wanted(levels)) < levels.held:
+        raise OnHandBelowHeldError(variant_id, on_hand, levels.held)
+    if (changed := (await db_session.execute(statement)).first()) is None:  # the row is ours now
+        msg = f"variant {variant_id} changed while locked"
+        raise RuntimeError(msg)
+    return StockLevels(*changed)
+
+
+async def _locked_levels(db_session: AsyncSession, variant_id: int) -> StockLevels:
+    """The variant's stock, its row locked until the transaction ends (PostgreSQL)."""
     found = (
         await db_session.execute(
             select(Variant.stock, Variant.held).where(Variant.id == variant_id).with_for_update()
@@ -102,10 +132,4 @@ async def _edit(
     ).first()
     if found is None:
         raise VariantNotFoundError(variant_id)
-    levels = StockLevels(*found)
-    if (on_hand := wanted(levels)) < levels.held:
-        raise OnHandBelowHeldError(variant_id, on_hand, levels.held)
-    if (changed := (await db_session.execute(statement)).first()) is None:  # the row is ours now
-        msg = f"variant {variant_id} changed while locked"
-        raise RuntimeError(msg)
-    return StockLevels(*changed)
+    return StockLevels(*found)

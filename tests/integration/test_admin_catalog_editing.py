@@ -463,6 +463,34 @@ async def test_on_hand_is_edited_without_touching_held_units(client, session_mak
     assert (await variants_of(session_maker, shops.raohe, shops.product))[0][3:] == (7, 3)
 
 
+async def test_saving_a_variant_opened_before_a_sale_never_puts_the_sold_units_back(
+    client, session_maker, shops
+):
+    jar = shops.variants[0]
+    admin = await signed_in(client)
+    page = await client.get(f"/admin/products/{shops.product}")
+    shown = re.search(rf'action="[^"]*/variants/{jar}".*?name="on_hand_shown" value="(\d+)"', page.text, re.S)
+    assert shown[1] == "20"
+    async with session_maker() as session:  # meanwhile a shopper buys 3: they leave the shelf
+        scope_to_county(session, shops.raohe)
+        await session.execute(update(Variant).where(Variant.id == jar).values(stock=17))
+        await session.commit()
+    path = f"/admin/products/{shops.product}/variants/{jar}"
+    fields = variant_fields(label_zh="500克玻璃瓶装", sku=shops.skus[0], price="68.00", position="0")
+    fixed_label = await admin.post(path, {**fields, "on_hand": "20", "on_hand_shown": "20"})
+    assert fixed_label.status_code == 303
+    assert (await variants_of(session_maker, shops.raohe, shops.product))[0][3:] == (17, 0)
+    recounted = await admin.post(path, {**fields, "on_hand": "25", "on_hand_shown": "20"})
+    assert recounted.status_code == 400
+    assert "17 are on hand now" in field_error(recounted.text, f"variant-{jar}-on_hand")
+    assert value_of(recounted.text, f"variant-{jar}-on_hand") == "25"  # what was typed, kept
+    assert 'name="on_hand_shown" value="17"' in recounted.text
+    assert (await variants_of(session_maker, shops.raohe, shops.product))[0][3:] == (17, 0)
+    again = await admin.post(path, {**fields, "on_hand": "25", "on_hand_shown": "17"})
+    assert again.status_code == 303
+    assert (await variants_of(session_maker, shops.raohe, shops.product))[0][3:] == (25, 0)
+
+
 async def test_removing_a_variant_is_refused_while_held_and_for_the_last_one(client, session_maker, shops):
     jar, small = shops.variants
     async with session_maker() as session:
