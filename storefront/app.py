@@ -78,7 +78,7 @@ class StorefrontApp(Litestar):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        scope.setdefault("state", {})
+        scope = {**scope, "state": scope.get("state", {})}  # the server's own stays as it sent it (HEAD)
         scope["state"][HEAD_REQUEST] = scope["method"] == "HEAD"  # routed as GET next; counts no view
         send = secure_send(scope, send)
         if not await self.county_hosts.route(scope):

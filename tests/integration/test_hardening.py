@@ -158,3 +158,28 @@ async def test_head_answers_like_get(client, product_path):
         head, get = await client.head(path), await client.get(path)
         assert head.status_code == get.status_code, path
         assert head.content == b""
+
+
+async def test_a_head_request_leaves_the_servers_scope_as_the_server_sent_it(client, product_path):
+    """The app answers HEAD as GET without a body; the server (uvicorn) reads the method back from
+    its own scope to know that no body follows the announced length, so that scope must still say
+    HEAD, or the server logs an error and drops the connection."""
+    for path in ("/health", f"/c/raohe{product_path}", "/c/raohe/search?q=honey"):
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "HEAD",
+            "scheme": "http", "path": path.split("?")[0], "raw_path": path.split("?")[0].encode(),
+            "query_string": path.partition("?")[2].encode(), "root_path": "",
+            "headers": [(b"host", b"testserver.local")], "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 80),
+        }  # fmt: skip
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message, sent=sent):
+            sent.append(message)
+
+        await client.app(scope, receive, send)
+        assert scope["method"] == "HEAD" and scope["path"] == path.split("?")[0]
+        assert sent[0]["status"] == 200 and b"".join(m.get("body", b"") for m in sent[1:]) == b""
