@@ -152,3 +152,8 @@ def mail_address(value: str) -> str:
         return validate_email(value, check_deliverability=False, strict=True).normalized
     except EmailNotValidError:
         raise field_error(N_("This email address does not look right.")) from None
+
+
+def without_separators(value: str) -> str:
+    """A number as typed with spaces or hyphens (138-0013-8000), as it is kept and looked up."""
+    return value.replace(" ", "").replace("-", "")

@@ -12,16 +12,20 @@ from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from storefront.checkout import divisions
 from storefront.checkout.service import ShippingAddress
-from storefront.forms import FormModel, Text, field_error, limited, mail_address, required
+from storefront.forms import (
+    FormModel,
+    Text,
+    field_error,
+    limited,
+    mail_address,
+    required,
+    without_separators,
+)
 from storefront.i18n import N_
 from storefront.orders.forms import OrderNumber
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 POSTAL_CODE = re.compile(r"[0-9]{6}")
-
-
-def _without_separators(value: str) -> str:
-    return value.replace(" ", "").replace("-", "")
 
 
 def _mobile(value: str) -> str:
@@ -45,7 +49,7 @@ class CheckoutForm(FormModel):
     recipient: Annotated[Text, required(N_("Please enter the recipient's name.")), limited(50)] = ""
     mobile: Annotated[
         Text,
-        AfterValidator(_without_separators),
+        AfterValidator(without_separators),
         required(N_("Please enter a mobile number.")),
         AfterValidator(_mobile),
     ] = ""

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storefront.forms import without_separators
 from storefront.orders.models import Order
 
 
@@ -23,9 +24,9 @@ class OrderService:
     async def lookup(self, number: str, contact: str) -> Order | None:
         """An order for whoever knows its number and its email or mobile."""
         order = await self.by_number(number.strip().upper())
-        contact = contact.strip().replace(" ", "")
+        contact = contact.strip()
         if order is None or not contact:
             return None
-        if contact.lower() == order.email.lower() or contact == order.mobile:
+        if contact.lower() == order.email.lower() or without_separators(contact) == order.mobile:
             return order
         return None

@@ -42,7 +42,7 @@ async def paid_order(client, session_maker, stripe_sandbox, stripe_events, setti
 async def test_an_order_is_shown_after_a_lookup_by_email_or_mobile(client, paid_order):
     hidden = await client.get(f"/c/raohe/orders/{paid_order.number}")
     assert hidden.status_code == 200 and "中央大街" not in hidden.text and "查询订单" in hidden.text
-    for contact in ("LI@example.cn", "138 0013 8000"):
+    for contact in ("LI@example.cn", "138 0013 8000", "138-0013-8000"):  # as checkout took it
         client.cookies.clear()
         shopper = Shopper(client, "raohe")
         found = await shopper.post("/orders", {"number": paid_order.number.lower(), "contact": contact})
