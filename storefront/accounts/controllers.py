@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import segno
 from litestar import Controller, Request, get, post
@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
 from storefront.accounts.forms import CodeForm, PasswordForm, SignInForm
-from storefront.accounts.passwords import verify_password
+from storefront.accounts.passwords import password_problem, verify_password
 from storefront.accounts.service import AccountService, Outcome, new_totp_secret, totp_uri
 from storefront.accounts.sessions import (
     PENDING_KEY,
@@ -27,6 +27,9 @@ from storefront.db import DbSession
 from storefront.forms import FormData, SubmittedForm, read_form
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from storefront.accounts.models import AdminUser
 
 Accounts: TypeAlias = NamedDependency[AccountService]
 
@@ -140,6 +143,18 @@ class SignInController(Controller):
         return _see(PASSWORD_PATH if user.must_change_password else HOME_PATH)
 
 
+def _refused_change(user: AdminUser, change: PasswordForm) -> dict[str, str]:
+    """What the form alone cannot judge: the current password, and a new one that is the current
+    one (a temporary password someone else set) or holds the account's email."""
+    if not verify_password(user.password_hash, change.current_password):
+        return {"current_password": _(N_("Your current password is not right."))}
+    if change.new_password == change.current_password:
+        return {"new_password": _(N_("Please choose a password other than your current one."))}
+    if problem := password_problem(change.new_password, user.email):
+        return {"new_password": _(problem)}
+    return {}
+
+
 class PasswordController(Controller):
     path = "/password"
     opt = {"password_change": True}
@@ -154,10 +169,8 @@ class PasswordController(Controller):
         self, request: Request, data: FormData, admin: CurrentAdmin, accounts: Accounts
     ) -> Template | Redirect:
         form = read_form(PasswordForm, data)
-        if form.is_valid and not verify_password(admin.user.password_hash, form.data.current_password):
-            form = SubmittedForm(
-                values=form.values, errors={"current_password": _(N_("Your current password is not right."))}
-            )
+        if form.is_valid and (refused := _refused_change(admin.user, form.data)):
+            form = SubmittedForm(values=form.values, errors=refused)
         if not form.is_valid:
             return Template(
                 "admin/password.html",

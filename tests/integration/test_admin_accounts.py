@@ -192,10 +192,10 @@ async def test_an_htmx_request_without_a_session_gets_401(client):
 
 
 async def test_a_new_admin_must_choose_their_own_password(client, session_maker, counties):
-    await make_admin(session_maker, "new@example.cn", county="raohe", must_change_password=True)
+    await make_admin(session_maker, "newcomer@example.cn", county="raohe", must_change_password=True)
     admin = AdminBrowser(client)
     await client.get("/admin/login?lang=en")
-    response = await admin.log_in("new@example.cn")
+    response = await admin.log_in("newcomer@example.cn")
     assert response.headers["location"] == "/admin/password"
     assert (await client.get("/admin/", follow_redirects=False)).headers["location"] == "/admin/password"
     assert (await client.get("/admin/audit", follow_redirects=False)).headers["location"] == "/admin/password"
@@ -207,13 +207,17 @@ async def test_a_new_admin_must_choose_their_own_password(client, session_maker,
     assert mismatch.status_code == 400 and "not the same" in mismatch.text
     wrong = await admin.change_password("a-new-pass-2026", current="not-it-at-all")
     assert wrong.status_code == 400 and "current password is not right" in wrong.text
+    kept = await admin.change_password(PASSWORD)  # the temporary one, which whoever set it knows
+    assert kept.status_code == 400 and "other than your current one" in kept.text
+    named = await admin.change_password("Newcomer-2026-pass")
+    assert named.status_code == 400 and "must not contain the email address" in named.text
     done = await admin.change_password("a-new-pass-2026")
     assert done.headers["location"] == "/admin/"
     assert (await client.get("/admin/")).status_code == 200
     await admin.log_out()
-    assert (await admin.log_in("new@example.cn")).status_code == 400
-    assert (await admin.log_in("new@example.cn", "a-new-pass-2026")).headers["location"] == "/admin/"
-    assert ("password_changed", "new@example.cn") in await _audit(session_maker)
+    assert (await admin.log_in("newcomer@example.cn")).status_code == 400
+    assert (await admin.log_in("newcomer@example.cn", "a-new-pass-2026")).headers["location"] == "/admin/"
+    assert ("password_changed", "newcomer@example.cn") in await _audit(session_maker)
 
 
 async def test_a_platform_admin_must_use_a_two_factor_code(client, session_maker, counties):
