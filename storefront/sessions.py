@@ -14,10 +14,18 @@ visitor who never comes back would otherwise leave a file for good).
 A session cookie naming no stored session (expired, or invented by someone planting it in a
 victim's browser) is never adopted: the visitor gets a new id. Each session also records the CSRF
 token in use when it was created, and keeps it (:class:`storefront.security.CsrfGuard`).
+
+A request writes its session back only if it changed it (or once a day, to renew its lifetime):
+a page read while the same browser adds to its cart would otherwise store the cart it loaded over
+the one just added to. The posts of routes marked :data:`TAKES_TURNS` (the cart's changes) take
+the session's turn in this worker, from loading it to storing it, so two taps at once both count.
+(Checkout's presses are not serialised: they join the one payment the first opens.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -31,9 +39,12 @@ from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from storefront.clock import utcnow
 from storefront.jobs import every
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from litestar import Litestar
 
 CSRF_KEY = "csrf"
@@ -41,6 +52,13 @@ CSRF_COOKIE = "csrftoken"
 SESSIONS_STORE = "sessions"
 SESSION_CLEANUP_LEASE = "expired_sessions"
 SESSION_CLEANUP_SECONDS = 3600
+STORED_ON_KEY = "stored_on"
+"""The day (UTC) the session was last stored: a session stored again only to renew it, once a day."""
+AS_LOADED_KEY = "session_as_loaded"
+"""Where the request keeps its session as loaded (serialised), to tell whether it changed."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TAKES_TURNS = "session_turns"
+"""A route's ``opt``: its posts change the session and wait for each other's (see above)."""
 
 
 class LazySessionBackend(ServerSideSessionBackend):
@@ -48,6 +66,8 @@ class LazySessionBackend(ServerSideSessionBackend):
         data = await super().load_from_connection(connection)
         if not data and connection.cookies.get(self.config.key):
             connection._connection_state.session_id = self.generate_session_id()
+        scope = connection.scope
+        scope["state"][AS_LOADED_KEY] = self.serialize_data(data, scope) if data else None
         return data
 
     def get_session_id(self, connection: ASGIConnection) -> str:
@@ -66,18 +86,48 @@ class LazySessionBackend(ServerSideSessionBackend):
             token = token if isinstance(token, str) else connection.cookies.get(CSRF_COOKIE)
             if token:
                 scope_session[CSRF_KEY] = token
+        if scope_session:
+            today = utcnow().date().isoformat()
+            as_loaded = connection.scope["state"].get(AS_LOADED_KEY)
+            unchanged = self.serialize_data(scope_session, connection.scope) == as_loaded
+            if unchanged and scope_session.get(STORED_ON_KEY) == today:
+                return  # unchanged, and renewed today: storing it could only undo another request's change
+            scope_session[STORED_ON_KEY] = today
         await super().store_in_message(scope_session, message, connection)
 
 
 class LazySessionMiddleware(SessionMiddleware[LazySessionBackend]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         connection: ASGIConnection = ASGIConnection(scope, receive=receive, send=send)
-        if connection.cookies.get(self.backend.config.key):
+        session_id = connection.cookies.get(self.backend.config.key)
+        if not session_id:
+            scope["session"] = {}
+            await self.app(scope, receive, self.create_send_wrapper(connection))
+            return
+        changing = scope["method"] not in SAFE_METHODS and scope["route_handler"].opt.get(TAKES_TURNS)
+        async with self._turn(session_id) if changing else contextlib.nullcontext():
             scope["session"] = await self.backend.load_from_connection(connection)
             connection._connection_state.session_id = self.backend.get_session_id(connection)
-        else:
-            scope["session"] = {}
-        await self.app(scope, receive, self.create_send_wrapper(connection))
+            await self.app(scope, receive, self.create_send_wrapper(connection))
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, session_id: str) -> AsyncIterator[None]:
+        """One request that may change the session ``session_id`` at a time (in this worker)."""
+        lock, waiting = self._turns.get(session_id) or (asyncio.Lock(), 0)
+        self._turns[session_id] = (lock, waiting + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, waiting = self._turns[session_id]
+            if waiting == 1:
+                del self._turns[session_id]
+            else:
+                self._turns[session_id] = (lock, waiting - 1)
 
 
 class LazySessionConfig(ServerSideSessionConfig):

@@ -20,7 +20,7 @@ from storefront.db import DbSession
 from storefront.forms import FormData, FormModel, SubmittedForm, read_form
 from storefront.fragments import page_or_fragment, refusal_status
 from storefront.metrics.events import ADD_TO_CART, record
-from storefront.sessions import visitor_key
+from storefront.sessions import TAKES_TURNS, visitor_key
 from storefront.tenancy.dependencies import CurrentCounty
 from storefront.web import shop_path
 
@@ -69,6 +69,7 @@ def _message(county: CurrentCounty, error: str) -> Template:
 class CartController(Controller):
     path = "/cart"
     dependencies = {"cart": Provide(provide_cart)}
+    opt = {TAKES_TURNS: True}  # two taps at once both count (storefront.sessions)
 
     async def _cart_page(
         self, request: HTMXRequest, county: CurrentCounty, cart: Cart, error: str | None = None

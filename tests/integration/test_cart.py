@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from storefront.app import create_app
+from storefront.cart.service import CartService
 from storefront.catalog.models import Product, Variant
 from storefront.db import scope_to_county
 from tests.support.factories import make_catalog, make_county
@@ -245,3 +250,59 @@ async def test_asking_to_add_what_cannot_be_added_says_why_on_the_cart_page(clie
     for path in ("/c/raohe/cart/items", "/c/raohe/cart/buy-now"):
         refused = await client.get(path, params=query, follow_redirects=False)
         assert refused.status_code == 400 and message in refused.text, (path, refused.text[-3000:])
+
+
+@contextlib.asynccontextmanager
+async def browser_of(settings):
+    """One browser on the test's event loop, so that its requests really overlap."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client,
+    ):
+        yield client
+
+
+async def test_a_page_read_while_the_same_browser_adds_to_the_cart_does_not_undo_the_add(
+    settings, shop, monkeypatch
+):
+    """The cart count (asked by every page) loads the session, then an add finishes, then the count
+    ends: the session it loaded, without the new line, must not be stored over the add."""
+    _, variants = shop
+    first, second = variants["raohe"][0], variants["raohe"][-1]
+    async with browser_of(settings) as browser:
+        await _read_during_an_add(browser, first, second, monkeypatch)
+
+
+async def _read_during_an_add(browser, first, second, monkeypatch):
+    shopper = Shopper(browser, "raohe")
+    assert (await shopper.add(first.id)).status_code == 303
+    loaded, go_on = asyncio.Event(), asyncio.Event()
+    take_out_paid = CartService.take_out_paid
+
+    async def slow_take_out_paid(self, visitor):
+        await take_out_paid(self, visitor)
+        loaded.set()
+        await go_on.wait()
+
+    monkeypatch.setattr(CartService, "take_out_paid", slow_take_out_paid)
+    count = asyncio.create_task(browser.get("/c/raohe/cart/count"))
+    await asyncio.wait_for(loaded.wait(), 10)
+    monkeypatch.setattr(CartService, "take_out_paid", take_out_paid)
+    assert (await shopper.add(second.id)).status_code == 303
+    go_on.set()
+    assert (await count).status_code == 200
+    assert line_count((await browser.get("/c/raohe/cart")).text) == 2
+
+
+async def test_two_taps_on_add_to_cart_at_the_same_instant_both_count(settings, shop):
+    _, variants = shop
+    async with browser_of(settings) as browser:
+        shopper = Shopper(browser, "raohe")
+        await shopper.add(variants["raohe"][0].id)  # the session exists
+        taps = await asyncio.gather(*(shopper.add(variant.id) for variant in variants["raohe"]))
+        assert {tap.status_code for tap in taps} == {303}
+        cart = (await browser.get("/c/raohe/cart")).text
+    assert line_count(cart) == len(variants["raohe"])
+    assert 'value="2"' in cart  # the first product, added twice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,9 +12,10 @@ import redis.asyncio
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, select
 
-from storefront import page_cache
+from storefront import page_cache, sessions
 from storefront.app import create_app
 from storefront.catalog.models import Variant
+from storefront.clock import utcnow
 from storefront.db import all_counties_scope, scope_to_county
 from storefront.stock.holds import hold
 from tests.support.factories import make_catalog, make_county
@@ -83,6 +85,8 @@ async def test_a_lapsed_page_rendered_for_one_visitor_hands_nothing_of_theirs_to
         if first_visitor == "with a cart":
             assert (await Shopper(first, "raohe").add(catalog)).status_code == 303
             own_session = first.cookies["session"]
+            tomorrow = utcnow() + timedelta(days=1)  # the page that renews the session, with its cookie
+            monkeypatch.setattr(sessions, "utcnow", lambda: tomorrow)
             rendered = await first.get(path)
             assert f"session={own_session}" in rendered.headers["set-cookie"]
         else:
