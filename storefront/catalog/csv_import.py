@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -55,6 +56,7 @@ PRODUCT_COLUMNS = (
 )
 VARIANT_COLUMNS = ("sku", "label_zh", "label_en", "price", "on_hand")
 COLUMNS = PRODUCT_COLUMNS + VARIANT_COLUMNS
+MAX_HEADER_CELLS = 2 * len(COLUMNS)
 REQUIRED_COLUMNS = ("product_slug", "name_zh", "sku", "label_zh", "price", "on_hand")
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -226,18 +228,28 @@ def read_rows(text: str) -> CsvRows:
 
 
 def header_errors(header: Sequence[str]) -> list[RowError]:
-    errors = []
-    seen: set[str] = set()
-    for name in header:
-        if name and name not in COLUMNS:
-            errors.append(RowError(1, name, _(N_("Unknown column “%(name)s”.")) % {"name": name}))
-        elif name in seen:
-            errors.append(RowError(1, name, _(N_("The column “%(name)s” is there twice.")) % {"name": name}))
-        seen.add(name)
+    """What is wrong with the first row: each unknown or repeated name said once; a row far wider
+    than the columns there are is one message (a file of a million commas is no catalog)."""
+    if len(header) > MAX_HEADER_CELLS:
+        message = N_(
+            "The first row has %(count)s columns, and a catalog has at most %(most)s: is this the right file?"
+        )
+        return [RowError(1, "", _(message) % {"count": f"{len(header):,}", "most": len(COLUMNS)})]
+    counts = Counter(header)
+    errors = [
+        RowError(1, name, _(N_("Unknown column “%(name)s”.")) % {"name": name})
+        for name in counts
+        if name and name not in COLUMNS
+    ]
+    errors.extend(
+        RowError(1, name, _(N_("The column “%(name)s” is there twice.")) % {"name": name})
+        for name, count in counts.items()
+        if count > 1 and name in COLUMNS
+    )
     errors.extend(
         RowError(1, name, _(N_("The column “%(name)s” is missing.")) % {"name": name})
         for name in REQUIRED_COLUMNS
-        if name not in seen
+        if name not in counts
     )
     return errors
 

@@ -278,6 +278,12 @@ async def test_a_bad_header_or_file_is_refused_with_a_clear_message(client, sess
         admin, HEADER + ",colour\nx,名,,,,1,,,,,X-1,瓶,,1.00,1,red\n", **{"Accept-Language": "en"}
     )
     assert unknown.status_code == 400 and ("1", "Unknown column “colour”.") in error_rows(unknown.text)
+    twice = await upload(admin, HEADER + ",sku,colour,colour\n", **{"Accept-Language": "en"})
+    assert error_rows(twice.text).count(("1", "The column “sku” is there twice.")) == 1
+    assert error_rows(twice.text).count(("1", "Unknown column “colour”.")) == 1
+    commas = await upload(admin, "," * 1_000_000 + "\n", **{"Accept-Language": "en"})  # said once, at once
+    assert commas.status_code == 400 and len(error_rows(commas.text)) == 1
+    assert "The first row has 1,000,001 columns" in commas.text and len(commas.text) < 100_000
     missing = await upload(admin, "product_slug,name_zh\nx,名\n", **{"Accept-Language": "en"})
     assert ("1", "The column “price” is missing.") in error_rows(missing.text)
     binary = await upload(admin, b"\x89PNG\r\n\x1a\n\xff\xfe\xfd" * 10, **{"Accept-Language": "en"})
