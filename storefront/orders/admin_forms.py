@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 
 from storefront.forms import FormModel, Text, clipped, field_error, form_text, limited, required
 from storefront.i18n import N_
@@ -73,6 +73,14 @@ class OrderFilterForm(FormModel):
     date_from: Annotated[datetime.date | None, BeforeValidator(_date_or_none)] = None
     date_to: Annotated[datetime.date | None, BeforeValidator(_date_or_none)] = None
     flagged: Annotated[bool, BeforeValidator(lambda value: form_text(value) in {"1", "on", "true"})] = False
+
+    @field_validator("date_to")
+    @classmethod
+    def _in_order(cls, value: datetime.date | None, info: ValidationInfo) -> datetime.date | None:
+        first = info.data.get("date_from")
+        if value is not None and first is not None and value < first:
+            raise field_error(N_("The last day must not be before the first day."))
+        return value
 
 
 def _refund_amount(raw: Any) -> Fen:

@@ -126,6 +126,10 @@ async def test_the_list_filters_searches_and_pages_newest_first(client, session_
         for path in ("/admin/orders/", "/admin/orders/export"):
             refused = await client.get(f"{path}?lang=en&{edge}")
             assert refused.status_code == 400 and "Please enter a date between 2000 and 2100." in refused.text
+    for path in ("/admin/orders/", "/admin/orders/export"):  # an empty list would look like no orders
+        reversed_days = await client.get(f"{path}?lang=en&date_from=2026-11-30&date_to=2026-11-01")
+        assert reversed_days.status_code == 400
+        assert "The last day must not be before the first day." in reversed_days.text
 
 
 async def test_the_detail_shows_lines_address_payment_and_history(client, session_maker, counties, admins):
