@@ -82,9 +82,7 @@ class CartController(Controller):
 
     @get("/count", name="cart:count")
     async def count(self, county: CurrentCounty, cart: Cart) -> Template:
-        return Template(
-            "partials/cart_count.html", context={"county": county, "count": sum(cart.quantities().values())}
-        )
+        return Template("partials/cart_count.html", context={"county": county, "count": await cart.count()})
 
     @post("/items", name="cart:add")
     async def add(
@@ -97,9 +95,9 @@ class CartController(Controller):
             return await self._cart_page(request, county, cart, error=error)
         record(request, ADD_TO_CART)
         if request.htmx:
-            count = sum(cart.quantities().values())
             return Template(
-                "partials/cart_message.html", context={"county": county, "added": True, "count": count}
+                "partials/cart_message.html",
+                context={"county": county, "added": True, "count": await cart.count()},
             )
         return Redirect(shop_path(request, county.slug, "/cart"), status_code=303)
 

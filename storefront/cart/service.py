@@ -159,6 +159,10 @@ class CartService:
         """The cart priced from the database; lines whose product went away are left out."""
         return await self._priced(self.quantities())
 
+    async def count(self) -> int:
+        """The units in the cart as its page shows them (lines whose product went away left out)."""
+        return (await self.view()).count
+
     async def bought_now(self, variant_id: int, quantity: int) -> CartView:
         """One line bought on its own ("Buy now"), checked like adding it; the cart is left as it is."""
         self._check_stock(await self._sellable_variant(variant_id), quantity)

@@ -210,7 +210,7 @@ class CheckoutController(Controller):
         found = await orders.by_number(order) if is_my_order(request, order) else None
         if found is None:
             raise NotFoundException(detail="order not found")
-        context = {"county": county, "order": found, "cart_count": sum(cart.quantities().values())}
+        context = {"county": county, "order": found, "cart_count": await cart.count()}
         return page_or_fragment(
             request, "shop/checkout_complete.html", "partials/order_progress.html", context
         )

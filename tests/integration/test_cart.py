@@ -125,6 +125,23 @@ async def test_variants_of_another_county_or_inactive_products_are_refused(clien
     assert line_count((await client.get("/c/raohe/cart")).text) == 0
 
 
+async def test_the_count_beside_the_cart_leaves_out_a_line_taken_off_sale(client, shop, session_maker):
+    raohe, variants = shop
+    gone, kept = variants["raohe"][0], variants["raohe"][-1]
+    assert gone.product_id != kept.product_id
+    shopper = Shopper(client, "raohe")
+    await shopper.add(gone.id, 2)
+    await shopper.add(kept.id, 1)
+    async with session_maker() as session:  # the county takes a product off sale meanwhile
+        scope_to_county(session, raohe.id)
+        (await session.get(Product, gone.product_id)).is_active = False
+        await session.commit()
+    assert line_count((await client.get("/c/raohe/cart")).text) == 1
+    assert ">1<" in (await client.get("/c/raohe/cart/count")).text  # as the cart shows it, not 3
+    added = await shopper.add(kept.id, 1, **{"HX-Request": "true"})
+    assert ">2<" in added.text
+
+
 async def test_carts_of_two_shops_never_mix(client, shop):
     _, variants = shop
     await Shopper(client, "raohe").add(variants["raohe"][0].id, 1)
