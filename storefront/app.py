@@ -23,7 +23,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from storefront import models as _all_models  # noqa: F401  (the whole schema is known before any query)
-from storefront.admin.guard import record_out_of_reach
+from storefront.admin.guard import acting_county_field, acting_county_header, record_out_of_reach
 from storefront.admin.router import admin_router
 from storefront.cart.service import MAX_LINE_QUANTITY
 from storefront.cli import StorefrontCLIPlugin
@@ -192,6 +192,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     templates.globals["payments_test_mode"] = not settings.stripe_secret_key.startswith("sk_live_")
     templates.globals["payment_methods"] = settings.stripe_payment_methods
     templates.globals["max_line_quantity"] = MAX_LINE_QUANTITY
+    templates.globals.update(
+        acting_county_field=acting_county_field, acting_county_header=acting_county_header
+    )
 
     def bind_host_lookup(app: Litestar) -> None:
         county_hosts.session_maker = db_config.create_session_maker()

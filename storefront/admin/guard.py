@@ -8,7 +8,10 @@ session and scopes the request's database session (the one handlers get as ``db_
 - a county admin: to the county of their account, never one named by the URL or a form;
 - a platform admin: to the county they chose (kept in their session, changeable on every page),
   or to none (tenant queries are then refused, see :mod:`storefront.db`); platform pages that
-  work across counties say so with :func:`storefront.db.all_counties_scope`.
+  work across counties say so with :func:`storefront.db.all_counties_scope`. The choice is one for
+  all their tabs, so each page names the county it was made for (:func:`acting_county_field` in
+  its forms, the ``X-Acting-County`` header on its HTMX requests): a post from a page made for
+  another county than the one chosen since, in another tab, is refused (409), never applied to it.
 
 Handler options (``opt``): ``admin_public`` (the sign-in pages: no account needed),
 ``password_change`` (reachable while a new password is still due), ``platform_only`` (403 for
@@ -22,9 +25,15 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED, HTTP_409_CONFLICT
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +56,10 @@ if TYPE_CHECKING:
 LOGIN_PATH = "/admin/login"
 PASSWORD_PATH = "/admin/password"
 HOME_PATH = "/admin/"
+ACTING_COUNTY_FIELD = "_acting_county"
+ACTING_COUNTY_HEADER = "x-acting-county"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,44 @@ async def admin_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     connection.state.admin = AdminContext(user=user, county=county, counties=counties)
     if opt.get("platform_only") and not user.is_platform_admin:
         raise PermissionDeniedException(detail="platform admins only")
+    if (
+        user.is_platform_admin
+        and not opt.get("platform_only")
+        and connection.scope["method"] not in SAFE_METHODS
+    ):
+        await _check_acting_county(connection, county)
+
+
+async def _check_acting_county(connection: ASGIConnection, county: County | None) -> None:
+    """409 when the page a platform admin posts from was made for another county than the one
+    chosen now; a request naming none (a script, a test) acts on the chosen one."""
+    named = connection.headers.get(ACTING_COUNTY_HEADER)
+    if named is None and connection.headers.get("content-type", "").startswith(
+        ("multipart/", "application/x-www")
+    ):
+        named = (await Request(connection.scope, connection.receive).form()).get(ACTING_COUNTY_FIELD)
+    if named is not None and named != _county_name(county):
+        raise ClientException(status_code=HTTP_409_CONFLICT, detail="the page was made for another county")
+
+
+def _county_name(county: County | None) -> str:
+    return str(county.id) if county is not None else ""
+
+
+def acting_county_field(admin: AdminContext | None) -> Markup:
+    """The hidden field of a platform admin's form naming the county its page was made for."""
+    if admin is None or not admin.is_platform_admin:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        ACTING_COUNTY_FIELD, _county_name(admin.county)
+    )
+
+
+def acting_county_header(admin: AdminContext | None) -> Markup:
+    """The ``hx-headers`` attribute naming the page's county on a platform admin's HTMX requests."""
+    if admin is None or not admin.is_platform_admin:
+        return Markup("")
+    return Markup(""" hx-headers='{{"X-Acting-County": "{}"}}'""").format(_county_name(admin.county))
 
 
 def provide_admin(request: Request) -> AdminContext:

@@ -10,11 +10,12 @@ import httpx
 import pyotp
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storefront.accounts.models import AdminUser, AuditEntry
 from storefront.accounts.passwords import verify_password
 from storefront.accounts.service import AccountService
+from storefront.catalog.models import Category
 from storefront.db import scope_to_all_counties
 from storefront.tenancy.models import County
 from storefront.tenancy.platform_service import PlatformCounties
@@ -557,3 +558,35 @@ async def test_the_platform_pages_work_across_counties_whichever_county_is_chose
     assert (await boss.post(f"/admin/counties/{platform.guzhang}/active", {"active": "0"})).status_code == 303
     assert not (await county_by_slug(session_maker, "guzhang")).is_active
     assert "Raohe County</strong>" in (await client.get("/admin/?lang=en")).text  # still acting on Raohe
+
+
+async def test_a_page_opened_for_one_county_saves_nothing_once_another_tab_chose_another(
+    client, session_maker, platform
+):
+    """A platform admin's county is one for all their tabs: a form opened for Raohe, sent after
+    another tab switched to Guzhang, must not be applied to Guzhang."""
+    boss = await boss_signed_in(client, platform)
+    assert (await boss.post("/admin/county", {"county_id": str(platform.raohe)})).status_code == 303
+    form = await client.get("/admin/categories/new?lang=en")
+    named = re.search(r'name="_acting_county" value="(\d*)"', form.text)[1]
+    assert named == str(platform.raohe)
+    assert f'hx-headers=\'{{"X-Acting-County": "{platform.raohe}"}}\'' in form.text  # its HTMX requests too
+    assert (await boss.post("/admin/county", {"county_id": str(platform.guzhang)})).status_code == 303
+    nuts = {"slug": "nuts", "name_zh": "坚果", "name_en": "Nuts"}
+    stale = await boss.post("/admin/categories/new?lang=en", {**nuts, "_acting_county": named})
+    assert stale.status_code == 409 and "made for another county than the one chosen since" in stale.text
+    moved = await client.post(
+        "/admin/categories/1/move",
+        data={"direction": "up"},
+        headers={"X-Acting-County": named, "HX-Request": "true", "x-csrftoken": await boss.csrf_token()},
+    )
+    assert moved.status_code == 409 and "<html" not in moved.text
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        assert await session.scalar(select(func.count()).where(Category.slug == "nuts")) == 0
+    fresh = await boss.post("/admin/categories/new", {**nuts, "_acting_county": str(platform.guzhang)})
+    assert fresh.status_code == 303
+    async with session_maker() as session:
+        scope_to_all_counties(session)
+        made = await session.scalar(select(Category).where(Category.slug == "nuts"))
+        assert made.county_id == platform.guzhang
