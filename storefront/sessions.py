@@ -62,6 +62,26 @@ TAKES_TURNS = "session_turns"
 
 
 class LazySessionBackend(ServerSideSessionBackend):
+    def __init__(self, config: ServerSideSessionConfig) -> None:
+        super().__init__(config)
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        """One for the app: Litestar makes a session middleware for each route, sharing this backend."""
+
+    @contextlib.asynccontextmanager
+    async def turn(self, session_id: str) -> AsyncIterator[None]:
+        """One request that may change the session ``session_id`` at a time (in this worker)."""
+        lock, waiting = self._turns.get(session_id) or (asyncio.Lock(), 0)
+        self._turns[session_id] = (lock, waiting + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, waiting = self._turns[session_id]
+            if waiting == 1:
+                del self._turns[session_id]
+            else:
+                self._turns[session_id] = (lock, waiting - 1)
+
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         data = await super().load_from_connection(connection)
         if not data and connection.cookies.get(self.config.key):
@@ -79,8 +99,9 @@ class LazySessionBackend(ServerSideSessionBackend):
         if scope_session is Empty:  # cleared (an admin signing out): data deleted, cookie dropped
             await super().store_in_message(scope_session, message, connection)
             return
-        if not scope_session and not connection.cookies.get(self.config.key):
-            return
+        as_loaded = connection.scope["state"].get(AS_LOADED_KEY)
+        if not scope_session and as_loaded is None:
+            return  # nothing then, nothing now (a cookie naming no stored session stores none)
         if scope_session and not scope_session.get(CSRF_KEY):
             token = ScopeState.from_scope(connection.scope).csrf_token
             token = token if isinstance(token, str) else connection.cookies.get(CSRF_COOKIE)
@@ -88,19 +109,22 @@ class LazySessionBackend(ServerSideSessionBackend):
                 scope_session[CSRF_KEY] = token
         if scope_session:
             today = utcnow().date().isoformat()
-            as_loaded = connection.scope["state"].get(AS_LOADED_KEY)
-            unchanged = self.serialize_data(scope_session, connection.scope) == as_loaded
-            if unchanged and scope_session.get(STORED_ON_KEY) == today:
-                return  # unchanged, and renewed today: storing it could only undo another request's change
+            if self.serialize_data(scope_session, connection.scope) == as_loaded and (
+                scope_session.get(STORED_ON_KEY) == today
+                or not await self._still_stored(connection, as_loaded)
+            ):
+                return  # unchanged: storing it could only undo another request's change
             scope_session[STORED_ON_KEY] = today
         await super().store_in_message(scope_session, message, connection)
 
+    async def _still_stored(self, connection: ASGIConnection, as_loaded: bytes) -> bool:
+        """Whether the store still holds the session as this request loaded it (if another request
+        stored it since, that renewed it too: this one must not store its older copy over it)."""
+        store = self.config.get_store_from_app(connection.scope["app"])
+        return await store.get(self.get_session_id(connection)) == as_loaded
+
 
 class LazySessionMiddleware(SessionMiddleware[LazySessionBackend]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         connection: ASGIConnection = ASGIConnection(scope, receive=receive, send=send)
         session_id = connection.cookies.get(self.backend.config.key)
@@ -109,25 +133,10 @@ class LazySessionMiddleware(SessionMiddleware[LazySessionBackend]):
             await self.app(scope, receive, self.create_send_wrapper(connection))
             return
         changing = scope["method"] not in SAFE_METHODS and scope["route_handler"].opt.get(TAKES_TURNS)
-        async with self._turn(session_id) if changing else contextlib.nullcontext():
+        async with self.backend.turn(session_id) if changing else contextlib.nullcontext():
             scope["session"] = await self.backend.load_from_connection(connection)
             connection._connection_state.session_id = self.backend.get_session_id(connection)
             await self.app(scope, receive, self.create_send_wrapper(connection))
-
-    @contextlib.asynccontextmanager
-    async def _turn(self, session_id: str) -> AsyncIterator[None]:
-        """One request that may change the session ``session_id`` at a time (in this worker)."""
-        lock, waiting = self._turns.get(session_id) or (asyncio.Lock(), 0)
-        self._turns[session_id] = (lock, waiting + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, waiting = self._turns[session_id]
-            if waiting == 1:
-                del self._turns[session_id]
-            else:
-                self._turns[session_id] = (lock, waiting - 1)
 
 
 class LazySessionConfig(ServerSideSessionConfig):

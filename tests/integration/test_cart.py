@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from storefront import sessions
 from storefront.app import create_app
 from storefront.cart.service import CartService
 from storefront.catalog.models import Product, Variant
+from storefront.clock import utcnow
 from storefront.db import scope_to_county
+from storefront.sessions import SESSIONS_STORE
 from tests.support.factories import make_catalog, make_county
 from tests.support.shopper import Shopper
 
@@ -281,20 +286,25 @@ async def browser_of(settings):
         yield client
 
 
+@pytest.mark.parametrize("next_day", [False, True])
 async def test_a_page_read_while_the_same_browser_adds_to_the_cart_does_not_undo_the_add(
-    settings, shop, monkeypatch
+    settings, shop, monkeypatch, next_day
 ):
     """The cart count (asked by every page) loads the session, then an add finishes, then the count
-    ends: the session it loaded, without the new line, must not be stored over the add."""
+    ends: the session it loaded, without the new line, must not be stored over the add; not even
+    by the first read of a day, which renews the session."""
     _, variants = shop
     first, second = variants["raohe"][0], variants["raohe"][-1]
     async with browser_of(settings) as browser:
-        await _read_during_an_add(browser, first, second, monkeypatch)
+        await _read_during_an_add(browser, first, second, monkeypatch, next_day)
 
 
-async def _read_during_an_add(browser, first, second, monkeypatch):
+async def _read_during_an_add(browser, first, second, monkeypatch, next_day):
     shopper = Shopper(browser, "raohe")
     assert (await shopper.add(first.id)).status_code == 303
+    if next_day:  # the shopper comes back the next day
+        tomorrow = utcnow() + datetime.timedelta(days=1)
+        monkeypatch.setattr(sessions, "utcnow", lambda: tomorrow)
     loaded, go_on = asyncio.Event(), asyncio.Event()
     take_out_paid = CartService.take_out_paid
 
@@ -323,3 +333,41 @@ async def test_two_taps_on_add_to_cart_at_the_same_instant_both_count(settings, 
         cart = (await browser.get("/c/raohe/cart")).text
     assert line_count(cart) == len(variants["raohe"])
     assert 'value="2"' in cart  # the first product, added twice
+
+
+async def test_an_add_and_a_remove_at_once_take_the_same_turn(settings, shop, monkeypatch):
+    """Adding and removing are two routes: they must still wait for each other, or the add, ending
+    last, stores back the line just removed."""
+    _, variants = shop
+    first, second = variants["raohe"][0], variants["raohe"][-1]
+    async with browser_of(settings) as browser:
+        shopper = Shopper(browser, "raohe")
+        assert (await shopper.add(first.id)).status_code == 303
+        entered, go_on = asyncio.Event(), asyncio.Event()
+        sellable = CartService._sellable_variant
+
+        async def slow_for_the_second(self, variant_id):
+            if int(variant_id) == second.id:
+                entered.set()
+                await go_on.wait()
+            return await sellable(self, variant_id)
+
+        monkeypatch.setattr(CartService, "_sellable_variant", slow_for_the_second)
+        add = asyncio.create_task(shopper.add(second.id))
+        await asyncio.wait_for(entered.wait(), 10)
+        remove = asyncio.create_task(shopper.post(f"/cart/items/{first.id}/delete", {}))
+        await asyncio.sleep(0.2)  # the remove is asked while the add is under way
+        go_on.set()
+        assert {(await add).status_code, (await remove).status_code} == {303}
+        assert line_count((await browser.get("/c/raohe/cart")).text) == 1
+
+
+async def test_a_cookie_naming_no_stored_session_stores_none(client, shop):
+    """A planted or long-expired session cookie: pages are read without a session, and nothing is
+    stored (a new empty session and cookie for every request, before)."""
+    store = client.app.stores.get(SESSIONS_STORE)
+    client.cookies.set("session", "planted", domain="testserver.local")
+    for _ in range(3):
+        page = await client.get("/c/raohe/cart")
+        assert page.status_code == 200 and "session" not in page.cookies
+    assert list(Path(str(store.path)).glob("*")) == []  # the file store of sessions holds none
