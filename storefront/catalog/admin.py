@@ -29,12 +29,21 @@ from storefront.forms import FormData, read_form
 from storefront.fragments import page_or_fragment
 from storefront.i18n import N_
 from storefront.i18n import gettext as _
-from storefront.stock.service import OnHandBelowHeldError
+from storefront.stock.service import OnHandBelowHeldError, OnHandChangedError
 
 LIST_PATH = "/admin/products"
 QUERY_LIMIT = 100
 
 Catalog: TypeAlias = NamedDependency[CatalogAdmin]
+
+ON_HAND_MOVED = N_(
+    "Since this page was opened, units were sold or counted: %(on_hand)s are on hand now. "
+    "Nothing was saved; check your count and save again."
+)
+BELOW_HELD = N_(
+    "Stock on hand cannot be less than the %(held)s held by open checkouts; "
+    "those units are not yours to count until the checkouts end."
+)
 
 
 def provide_catalog(admin: CurrentAdmin, db_session: DbSession) -> CatalogAdmin:
@@ -118,16 +127,13 @@ class ProductAdminController(Controller):
         error = form.error
         if form.data is not None:
             try:
-                await catalog.set_on_hand(variant.id, form.data.on_hand)
+                await catalog.set_on_hand(variant.id, form.data.on_hand, shown=form.data.on_hand_shown)
             except CatalogItemNotFoundError as missing:
                 raise NotFoundException from missing
             except OnHandBelowHeldError as refused:
-                error = _(
-                    N_(
-                        "Stock on hand cannot be less than the %(held)s held by open checkouts; "
-                        "those units are not yours to count until the checkouts end."
-                    )
-                ) % {"held": refused.held}
+                error = _(BELOW_HELD) % {"held": refused.held}
+            except OnHandChangedError as moved:
+                error = _(ON_HAND_MOVED) % {"on_hand": moved.on_hand}
             else:
                 return await self._saved(request, admin, catalog, data, variant_id=variant.id)
         return await self._refused(request, admin, catalog, data, "stock", variant.id, form.values, error)

@@ -53,9 +53,13 @@ def _price(raw: Any) -> Fen:
 
 
 def _shown_count(raw: Any) -> int | None:
-    """A count the page itself wrote in a hidden field; anything else (absent, edited) is none."""
+    """A count the page itself wrote in a hidden field (none when absent: a page from before it)."""
     text = form_text(raw)
-    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+    if not text:
+        return None
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise field_error(N_("This page is out of date; please reload it and try again."))
+    return int(text)
 
 
 def _on_hand(raw: Any) -> int:
@@ -152,6 +156,8 @@ class PriceForm(FormModel):
 
 class OnHandForm(FormModel):
     on_hand: OnHand = None  # type: ignore[assignment]
+    on_hand_shown: ShownCount = None
+    """The count the list showed (a hidden field): see :class:`VariantForm`."""
 
 
 class ActiveForm(FormModel):

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
 from storefront.admin.guard import CurrentAdmin
-from storefront.catalog.admin import Catalog, provide_catalog
+from storefront.catalog.admin import BELOW_HELD, ON_HAND_MOVED, Catalog, provide_catalog
 from storefront.catalog.admin_forms import NewProductForm, ProductForm, VariantForm
 from storefront.catalog.admin_pages import found, shown, submit, with_errors
 from storefront.catalog.admin_service import CatalogAdmin, LastVariantError, VariantHeldError
@@ -32,14 +32,6 @@ from storefront.money import decimal_string
 from storefront.stock.service import OnHandBelowHeldError, OnHandChangedError
 
 PATH = "/admin/products"
-ON_HAND_MOVED = N_(
-    "Since this page was opened, units were sold or counted: %(on_hand)s are on hand now. "
-    "Nothing was saved; check your count and save again."
-)
-BELOW_HELD = N_(
-    "Stock on hand cannot be less than the %(held)s held by open checkouts; "
-    "those units are not yours to count until the checkouts end."
-)
 SAVED = {
     "product": N_("Saved."),
     "variant": N_("Variant saved."),

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from storefront.app import create_app
 from storefront.catalog.models import Product, Variant
@@ -299,6 +299,32 @@ async def test_a_stock_edit_during_an_open_checkout_neither_oversells_nor_loses_
 
     await pay_and_deliver(client, stripe_sandbox, stripe_events, session_id)
     assert await variant_row(session_maker, shops.raohe, jar) == (6800, 7, 0)  # 3 of the 10 sold
+
+
+async def test_a_stock_edit_from_a_list_opened_before_a_sale_never_puts_the_sold_units_back(
+    client, session_maker, shops
+):
+    jar = shops.variants[0]
+    admin = await signed_in(client)
+    listed = await client.get(LIST)
+    shown = rf'action="{LIST}/variants/{jar}/stock".*?name="on_hand_shown" value="20"'
+    assert re.search(shown, listed.text, re.S)
+    async with session_maker() as session:  # meanwhile a shopper buys 3
+        scope_to_county(session, shops.raohe)
+        await session.execute(update(Variant).where(Variant.id == jar).values(stock=17))
+        await session.commit()
+    path = f"{LIST}/variants/{jar}/stock"
+    stale = await htmx_post(
+        admin, path, {"on_hand": "20", "on_hand_shown": "20"}, **{"Accept-Language": "en"}
+    )
+    assert stale.status_code == 422 and "17 are on hand now" in stale.text
+    assert 'name="on_hand_shown" value="17"' in stale.text and 'value="20"' in stale.text  # as typed
+    tampered = await htmx_post(admin, path, {"on_hand": "20", "on_hand_shown": "20abc"})
+    assert tampered.status_code == 422
+    assert await variant_row(session_maker, shops.raohe, jar) == (6800, 17, 0)
+    counted = await htmx_post(admin, path, {"on_hand": "20", "on_hand_shown": "17"})
+    assert counted.status_code == 200
+    assert await variant_row(session_maker, shops.raohe, jar) == (6800, 20, 0)
 
 
 async def test_the_active_flag_switches_a_product_off_and_on(client, session_maker, shops):
