@@ -155,15 +155,21 @@ async def test_a_hundred_unmailable_orders_do_not_hold_up_later_confirmations(
 
 
 async def test_the_lease_is_won_by_exactly_one_of_several_workers_at_once(settings):
-    engines = [create_async_engine(settings.database_url) for _ in range(3)]
+    # Each worker connects as the app's do: on SQLite, waiting up to 30 s for another's write.
+    connect_args = {"timeout": 30} if settings.database_url.startswith("sqlite") else {}
+    engines = [create_async_engine(settings.database_url, connect_args=connect_args) for _ in range(3)]
     sessions = [async_sessionmaker(engine, expire_on_commit=False)() for engine in engines]
     minute = datetime.timedelta(minutes=1)
     now = datetime.datetime.now(datetime.UTC)
 
     async def all_take(at: datetime.datetime) -> list[bool]:
-        return list(
-            await asyncio.gather(*(take_lease(session, "nightly", minute, at) for session in sessions))
+        taken = await asyncio.gather(
+            *(take_lease(session, "nightly", minute, at) for session in sessions), return_exceptions=True
         )
+        for outcome in taken:  # raised once all three are done: none is left mid-commit
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return list(taken)
 
     try:
         assert sorted(await all_take(now)) == [False, False, True]  # the first time: racing inserts
