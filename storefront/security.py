@@ -22,7 +22,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.middleware.csrf import CSRF_SECRET_BYTES, CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
 
-from storefront.sessions import CSRF_COOKIE, CSRF_KEY
+from storefront.sessions import CSRF_COOKIE, CSRF_KEY, SAFE_METHODS
 from storefront.web import hex_tokens, send_with_cookie
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ SECURITY_HEADERS = (
 PRIVATE = (b"cache-control", b"private, no-cache")
 """For a response that sets a cookie and says nothing of caching: a proxy must never hand one
 visitor's cookie to another, and the browser asks again rather than guessing a freshness."""
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "_csrf_token"
 _CSRF_SECRETS = hex_tokens(CSRF_SECRET_BYTES)

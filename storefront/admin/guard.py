@@ -46,6 +46,7 @@ from storefront.accounts.sessions import (
     signed_in_with_current_password,
 )
 from storefront.db import scope_to_county
+from storefront.sessions import SAFE_METHODS
 from storefront.tenancy.models import County
 
 if TYPE_CHECKING:
@@ -58,7 +59,6 @@ PASSWORD_PATH = "/admin/password"
 HOME_PATH = "/admin/"
 ACTING_COUNTY_FIELD = "_acting_county"
 ACTING_COUNTY_HEADER = "x-acting-county"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -134,9 +134,7 @@ async def _check_acting_county(connection: ASGIConnection, county: County | None
     """409 when the page a platform admin posts from was made for another county than the one
     chosen now; a request naming none (a script, a test) acts on the chosen one."""
     named = connection.headers.get(ACTING_COUNTY_HEADER)
-    if named is None and connection.headers.get("content-type", "").startswith(
-        ("multipart/", "application/x-www")
-    ):
+    if named is None and connection.headers.get("content-type", "").startswith(FORM_TYPES):
         named = (await Request(connection.scope, connection.receive).form()).get(ACTING_COUNTY_FIELD)
     if named is not None and named != _county_name(county):
         raise ClientException(status_code=HTTP_409_CONFLICT, detail="the page was made for another county")
