@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advanced_alchemy.base import DefaultBase
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -142,6 +143,33 @@ class Product(Localized, TenantScoped, Base):
         lazy="raise", order_by=Variant.position, back_populates="product"
     )
     images: Mapped[list[ProductImage]] = relationship(lazy="raise", order_by=ProductImage.position)
+
+
+class ProductNameToken(TenantScoped, DefaultBase):
+    """One token of a product's names as the search index cuts them (storefront.catalog.search),
+    beside a copy of where the product stands in the shop: active, sold out, position. Its index
+    lists the products whose names hold a token in the shop's order, so a search reads one page of
+    them however many there are. Kept by database triggers on products (migration b7d9f1a3c5e7)
+    whatever writes a product, and never written by the app."""
+
+    __tablename__ = "product_name_tokens"
+    __table_args__ = (
+        Index(
+            "ix_product_name_tokens_ranked",
+            "county_id",
+            "token",
+            "is_active",
+            "sold_out",
+            "position",
+            "product_id",
+        ),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+    is_active: Mapped[bool] = mapped_column(Boolean)
+    sold_out: Mapped[bool] = mapped_column(Boolean)
+    position: Mapped[int] = mapped_column(Integer)
 
 
 # Listing columns, loaded with undefer() so a grid of products costs one query.

@@ -13,22 +13,29 @@ indexes them in the FTS5 table ``products_fts`` (external content, kept by trigg
 bm25; PostgreSQL in a GIN index over their tsvector (:func:`_pg_vector`, names weighted A), ranked
 with ts_rank. Token pairs can match text where the pairs are apart (东北 ... 北黑 for 东北黑), so the
 candidates are kept only where each query term is a substring of a name or description.
+
+Both indexes give every match before any can be ranked, which costs a broad word in a big county
+(2,000 names holding 蜂蜜) a read of all of them. The products whose names hold the query come
+first, in the shop's order, so the names' tokens are also kept one row each in
+``product_name_tokens`` (:class:`~storefront.catalog.models.ProductNameToken`, written by database
+triggers), ordered by county, token and the shop's order: a page of them is the next few rows.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Float,
     Select,
     and_,
-    case,
     column,
     event,
     func,
     inspect,
+    literal,
     literal_column,
     or_,
     select,
@@ -37,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from storefront.catalog.models import SHOP_ORDER, Product
+from storefront.catalog.models import SHOP_ORDER, Product, ProductNameToken
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -106,38 +113,80 @@ def query_tokens(term: str) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(tokens))
 
 
-def search_statement(query: str, dialect: str, limit: int, offset: int = 0) -> Select[tuple[Product]] | None:
-    """``limit`` active products from ``offset`` on (of the session's county: the tenant scoping adds it)
-    holding every term of ``query`` as a substring: name matches first, then by relevance, then in
-    the shop's order. None when the query has no letter, digit or character to look up.
+@dataclass(frozen=True)
+class Search:
+    """A shopper's query as the index looks it up: up to :data:`MAX_TERMS` terms, each a substring
+    every match holds, and the tokens they need (:func:`query_tokens`).
 
-    The candidates are ranked by id and sort keys alone; only the ``limit`` kept are read whole."""
-    terms = query.split()[:MAX_TERMS]
-    tokens = list(dict.fromkeys(token for term in terms for token in query_tokens(term)))
-    if not tokens:
-        return None
-    candidates, score = _postgresql(tokens) if dialect == "postgresql" else _sqlite(tokens)
-    patterns = [f"%{_escape_like(term)}%" for term in terms]
-    in_names = case((and_(*(_contains(NAME_COLUMNS, pattern) for pattern in patterns)), 0), else_=1)
-    ranked = (
-        candidates.add_columns(in_names.label("in_names"), score.label("score"))
-        .where(
-            Product.is_active.is_(True),
-            *(_contains((*NAME_COLUMNS, *DESCRIPTION_COLUMNS), pattern) for pattern in patterns),
+    Matches come in two parts, each a statement of active products of the session's county (the
+    tenant scoping adds it): :meth:`in_names`, the products whose names hold every term, in the
+    shop's order; then :meth:`elsewhere`, the other matches, by relevance, then in the shop's order."""
+
+    terms: tuple[str, ...]
+    tokens: tuple[tuple[str, bool], ...]
+
+    @classmethod
+    def of(cls, query: str) -> Search | None:
+        """None when ``query`` has no letter, digit or character to look up."""
+        terms = tuple(query.split()[:MAX_TERMS])
+        tokens = tuple(dict.fromkeys(token for term in terms for token in query_tokens(term)))
+        return cls(terms, tokens) if tokens else None
+
+    def in_names(self, dialect: str) -> Select[tuple[Product]]:
+        """With a Chinese pair among the tokens (蜂蜜, 东北黑蜂), the products are read off the names'
+        token index from that pair's rows, already in the shop's order: a page costs the same
+        however many names hold it. Otherwise (one character, Latin words, which are prefixes)
+        from the full-text candidates, sorted."""
+        pair = next((token for token, prefix in self.tokens if not prefix), None)
+        if pair is None:
+            candidates, _score = self._candidates(dialect)
+            return (
+                select(Product)
+                .where(Product.id.in_(candidates), Product.is_active.is_(True), self._names_hold_all())
+                .order_by(*SHOP_ORDER)
+            )
+        return (
+            select(Product)
+            .join(ProductNameToken, ProductNameToken.product_id == Product.id)
+            .where(
+                ProductNameToken.token == pair, ProductNameToken.is_active.is_(True), self._names_hold_all()
+            )
+            .order_by(ProductNameToken.sold_out, ProductNameToken.position, ProductNameToken.product_id)
         )
-        .order_by(in_names, score, *SHOP_ORDER)
-        .limit(limit)
-        .offset(offset)
-        .subquery()
-    )
-    return (
-        select(Product)
-        .join(ranked, ranked.c.id == Product.id)
-        .order_by(ranked.c.in_names, ranked.c.score, *SHOP_ORDER)
-    )
+
+    def elsewhere(self, dialect: str) -> Select[tuple[Product]]:
+        """The matches whose names do not hold every term: ranked by the full-text index's score
+        (a name's token still counts more than a description's), then in the shop's order.
+        The candidates are ranked by id and sort keys alone; only the page kept is read whole."""
+        candidates, score = self._candidates(dialect)
+        ranked = (
+            candidates.add_columns(score.label("score"))
+            .where(
+                Product.is_active.is_(True),
+                ~self._names_hold_all(),
+                *(_contains((*NAME_COLUMNS, *DESCRIPTION_COLUMNS), pattern) for pattern in self._patterns()),
+            )
+            .subquery()
+        )
+        return select(Product).join(ranked, ranked.c.id == Product.id).order_by(ranked.c.score, *SHOP_ORDER)
+
+    def _candidates(self, dialect: str) -> tuple[Select[tuple[int]], ColumnElement[float]]:
+        return _postgresql(self.tokens) if dialect == "postgresql" else _sqlite(self.tokens)
+
+    def _patterns(self) -> list[str]:
+        return [f"%{_escape_like(term)}%" for term in self.terms]
+
+    def _names_hold_all(self) -> ColumnElement[bool]:
+        """Every term is a substring of a name, and every prefix token begins a token of the names
+        (``hon`` is in "python" but begins no word of it)."""
+        names_tokens = literal(" ") + Product.name_tokens
+        return and_(
+            *(_contains(NAME_COLUMNS, pattern) for pattern in self._patterns()),
+            *(names_tokens.contains(f" {token}") for token, prefix in self.tokens if prefix),
+        )
 
 
-def _sqlite(tokens: list[tuple[str, bool]]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
+def _sqlite(tokens: tuple[tuple[str, bool], ...]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
     """Ids matching in the FTS5 table, and their bm25 score (lower is better)."""
     # Tokens are letters and digits only, so quoting them leaves no FTS5 syntax to a shopper.
     match = " AND ".join(f'"{token}"*' if prefix else f'"{token}"' for token, prefix in tokens)
@@ -149,7 +198,7 @@ def _sqlite(tokens: list[tuple[str, bool]]) -> tuple[Select[tuple[int]], ColumnE
     return candidates, func.bm25(_FTS.c.products_fts, NAME_WEIGHT, 1.0)
 
 
-def _postgresql(tokens: list[tuple[str, bool]]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
+def _postgresql(tokens: tuple[tuple[str, bool], ...]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
     """Ids matching in the GIN index, and their ts_rank negated (lower is better)."""
     query = func.to_tsquery(
         literal_column("'simple'"),  # a literal: there is no cast from a bound text to regconfig

@@ -16,11 +16,11 @@ from typing import Any
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import BEST_SELLING_FIRST, SHOP_ORDER, Category, Producer, Product
-from storefront.catalog.search import search_statement
+from storefront.catalog.search import Search
 from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
@@ -133,15 +133,28 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
 
     async def search(self, query: str, number: int = 1) -> Page:
         """A page of the products matching ``query`` in either language, off the search index
-        (storefront.catalog.search): 蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey; name
-        matches first. Pages as the listings do, so a broad query in a big county reaches every match."""
+        (storefront.catalog.search): 蜂蜜 finds 东北黑蜂蜂蜜, "honey" finds Black Bee Honey; the
+        products whose names hold it first, then the other matches. Pages as the listings do, so a
+        broad query in a big county reaches every match."""
         number = max(1, number)
+        search = Search.of(query)
+        if search is None:
+            return _page([], number)
         session = self.repository.session
         dialect = session.get_bind().dialect.name
-        statement = search_statement(query, dialect, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE)
-        if statement is None:
-            return _page([], number)
-        return _page(list(await session.scalars(statement.options(*_LISTING))), number)
+        start, wanted = (number - 1) * PAGE_SIZE, PAGE_SIZE + 1
+        in_names = search.in_names(dialect)
+        items = list(await session.scalars(in_names.options(*_LISTING).limit(wanted).offset(start)))
+        if len(items) < wanted:
+            # Past the names' matches: the others follow them, counted from where the names' end.
+            names_end = start + len(items)
+            if not items and start:
+                names_end = await session.scalar(select(func.count()).select_from(in_names.subquery()))
+            elsewhere = search.elsewhere(dialect).options(*_LISTING)
+            items += await session.scalars(
+                elsewhere.limit(wanted - len(items)).offset(start + len(items) - names_end)
+            )
+        return _page(items, number)
 
     async def sitemap_entries(self) -> list[tuple[str, object]]:
         rows = await self.repository.session.execute(

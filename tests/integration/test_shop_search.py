@@ -5,13 +5,14 @@ kept current by every write; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, event, select, update
 
-from storefront.catalog.models import Product
-from storefront.catalog.search import search_statement
-from storefront.db import scope_to_county
+from storefront.catalog.models import Product, Variant
+from storefront.catalog.search import Search
+from storefront.db import scope_to_all_counties, scope_to_county
 from tests.support.factories import make_county
 
 LINDEN = "linden-snow"  # 蜂蜜 in its description only, as 蜂蜜 and as 雪蜜
@@ -153,26 +154,95 @@ async def test_a_deleted_product_is_no_longer_found(client, raohe, session_maker
     assert set(await search(client, "蜂蜜")) == {PINE, LINDEN}
 
 
-async def test_the_search_reads_the_index(client, raohe, session_maker, backend):
-    """The query plan of a search: the full-text table (SQLite) or the GIN index (PostgreSQL)."""
+async def test_the_names_matches_keep_the_shops_order_as_stock_positions_and_shelves_change(
+    client, session_maker
+):
+    """Names holding 蜂蜜 list those in stock first, then in the county's order, whatever changes
+    them: a sale that sells one out, a restock, a move, taking one off the shelf."""
     async with session_maker() as session:
-        scope_to_county(session, raohe)
-        statement = search_statement("蜂蜜", backend, 48).compile(
-            session.get_bind(), compile_kwargs={"literal_binds": True}
-        )
+        county = await make_county(session, "raohe")
+        scope_to_county(session, county.id)
+        for position, (slug, name_zh, stock) in enumerate(
+            [("black", "黑蜂蜂蜜", 5), ("linden", "椴树蜂蜜", 5), ("gift", "蜂蜜礼盒", 0)]
+        ):
+            product = Product(slug=slug, name_zh=name_zh, position=position)
+            product.variants = [Variant(label_zh="500克", sku=slug, price=6800, stock=stock)]
+            session.add(product)
+        await session.commit()
+    assert await search(client, "蜂蜜") == ["black", "linden", "gift"]
+
     async with session_maker() as session:
-        if backend == "postgresql":
-            await session.execute(text("SET enable_seqscan = off"))
-            plan = "\n".join((await session.execute(text(f"EXPLAIN {statement}"))).scalars())
-            assert "ix_products_search" in plan
+        scope_to_county(session, county.id)
+        await session.execute(update(Variant).where(Variant.sku == "black").values(stock=0))
+        await session.commit()
+    assert await search(client, "蜂蜜") == ["linden", "black", "gift"]
+
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        await session.execute(update(Variant).where(Variant.sku == "gift").values(stock=3))
+        await session.execute(update(Product).where(Product.slug == "gift").values(position=-1))
+        await session.commit()
+    assert await search(client, "蜂蜜") == ["gift", "linden", "black"]
+
+    async with session_maker() as session:
+        scope_to_county(session, county.id)
+        linden = await session.scalar(select(Product).where(Product.slug == "linden"))
+        linden.is_active = False
+        await session.commit()
+    assert await search(client, "蜂蜜") == ["gift", "black"]
+
+
+async def _plan(session_maker, backend: str, county_id: int | None, statement) -> str:
+    """The database's plan for ``statement`` as the app sends it, scoped to the county; without
+    one, for every county, so that a few rows do not make a county's index the cheapest way."""
+    sent = []
+    async with session_maker() as session:
+        if county_id is None:
+            scope_to_all_counties(session)
         else:
-            plan = "\n".join(
-                row[-1] for row in await session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))
-            )
-            assert "VIRTUAL TABLE INDEX" in plan and "products_fts" in plan
+            scope_to_county(session, county_id)
+        engine = session.bind
+
+        def keep(_connection, _cursor, sql, parameters, _context, _many) -> None:
+            sent.append((sql, parameters))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", keep)
+        try:
+            await session.execute(statement)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    sql, parameters = sent[-1]
+    async with engine.connect() as connection:
+        if backend == "postgresql":
+            await connection.exec_driver_sql("SET enable_seqscan = off")
+            return "\n".join((await connection.exec_driver_sql(f"EXPLAIN {sql}", parameters)).scalars())
+        rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
+        return "\n".join(row[-1] for row in rows)
 
 
-async def test_a_broad_search_pages_through_every_match_keeping_the_words(client, session_maker):
+async def test_the_names_matches_of_a_chinese_word_are_read_in_the_shops_order_off_their_index(
+    raohe, session_maker, backend
+):
+    """A page of the products whose names hold 蜂蜜 is the first rows of the names' token index,
+    already in the shop's order: nothing reads every match to sort them, however many there are."""
+    statement = Search.of("蜂蜜").in_names(backend).limit(13)
+    plan = await _plan(session_maker, backend, raohe, statement)
+    assert "ix_product_name_tokens_ranked" in plan
+    assert ("Sort" not in plan) if backend == "postgresql" else ("TEMP B-TREE" not in plan)
+
+
+async def test_the_other_matches_are_read_off_the_full_text_index(raohe, session_maker, backend):
+    """The plan of the matches outside the names: the full-text table (SQLite) or the GIN index
+    (PostgreSQL)."""
+    plan = await _plan(session_maker, backend, None, Search.of("蜂蜜").elsewhere(backend))
+    if backend == "postgresql":
+        assert "ix_products_search" in plan
+    else:
+        assert "VIRTUAL TABLE INDEX" in plan and "products_fts" in plan
+
+
+@pytest.mark.parametrize("query", ["蜂 蜜", "蜂蜜"])  # from the full-text candidates; off the names' index
+async def test_a_broad_search_pages_through_every_match_keeping_the_words(client, session_maker, query):
     """30 matches: 12, 12 and 6 over three pages, none twice, names first; the links keep the query;
     past the last page is a 404; the first page says which products it shows, the last one too."""
     async with session_maker() as session:
@@ -193,7 +263,7 @@ async def test_a_broad_search_pages_through_every_match_keeping_the_words(client
 
     pages = []
     for number in (1, 2, 3):
-        response = await client.get("/c/raohe/search", params={"q": "蜂 蜜", "page": number})
+        response = await client.get("/c/raohe/search", params={"q": query, "page": number})
         assert response.status_code == 200
         pages.append((products_of(response.text), response.text))
     assert [len(found) for found, _ in pages] == [12, 12, 6]
@@ -201,11 +271,12 @@ async def test_a_broad_search_pages_through_every_match_keeping_the_words(client
     assert len(set(found)) == 30
     assert set(found[:10]) == {f"jar-{n:02}" for n in range(0, 30, 3)}  # the names' matches first
     first, middle, last = (text for _, text in pages)
-    assert 'rel="next" href="?q=%E8%9C%82+%E8%9C%9C&amp;page=2"' in first and 'rel="prev"' not in first
-    assert 'href="?q=%E8%9C%82+%E8%9C%9C&amp;page=1"' in middle and "page=3" in middle
+    kept = urlencode({"q": query})
+    assert f'rel="next" href="?{kept}&amp;page=2"' in first and 'rel="prev"' not in first
+    assert f'href="?{kept}&amp;page=1"' in middle and "page=3" in middle
     assert 'rel="next"' not in last
     assert "第 1–12 件匹配商品" in first and "第 25–30 件匹配商品" in last
-    missing = await client.get("/c/raohe/search", params={"q": "蜂 蜜", "page": 4})
+    missing = await client.get("/c/raohe/search", params={"q": query, "page": 4})
     assert missing.status_code == 404
 
 
