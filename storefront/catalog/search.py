@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Float,
@@ -118,9 +118,10 @@ class Search:
     """A shopper's query as the index looks it up: up to :data:`MAX_TERMS` terms, each a substring
     every match holds, and the tokens they need (:func:`query_tokens`).
 
-    Matches come in two parts, each a statement of active products of the session's county (the
-    tenant scoping adds it): :meth:`in_names`, the products whose names hold every term, in the
-    shop's order; then :meth:`elsewhere`, the other matches, by relevance, then in the shop's order."""
+    Matches come in two parts, each the ids of active products of the session's county (the tenant
+    scoping adds it) with their sort keys, in order: :meth:`in_names`, the products whose names hold
+    every term, in the shop's order; then :meth:`elsewhere`, the other matches, by relevance, then
+    in the shop's order. :func:`ranked_page` reads a page of either."""
 
     terms: tuple[str, ...]
     tokens: tuple[tuple[str, bool], ...]
@@ -132,43 +133,40 @@ class Search:
         tokens = tuple(dict.fromkeys(token for term in terms for token in query_tokens(term)))
         return cls(terms, tokens) if tokens else None
 
-    def in_names(self, dialect: str) -> Select[tuple[Product]]:
-        """With a Chinese pair among the tokens (蜂蜜, 东北黑蜂), the products are read off the names'
-        token index from that pair's rows, already in the shop's order: a page costs the same
-        however many names hold it. Otherwise (one character, Latin words, which are prefixes)
-        from the full-text candidates, sorted."""
+    def in_names(self, dialect: str) -> Select[tuple[int, bool, int]]:
+        """With a Chinese pair among the tokens (蜂蜜, 东北黑蜂), read off the names' token index
+        from that pair's rows, already in the shop's order: a page costs the same however many
+        names hold it. Otherwise (one character, Latin words, which are prefixes) from the full-text
+        candidates, sorted."""
         pair = next((token for token, prefix in self.tokens if not prefix), None)
         if pair is None:
             candidates, _score = self._candidates(dialect)
             return (
-                select(Product)
+                select(Product.id, Product.sold_out, Product.position)
                 .where(Product.id.in_(candidates), Product.is_active.is_(True), self._names_hold_all())
                 .order_by(*SHOP_ORDER)
             )
+        entry = ProductNameToken
         return (
-            select(Product)
-            .join(ProductNameToken, ProductNameToken.product_id == Product.id)
-            .where(
-                ProductNameToken.token == pair, ProductNameToken.is_active.is_(True), self._names_hold_all()
-            )
-            .order_by(ProductNameToken.sold_out, ProductNameToken.position, ProductNameToken.product_id)
+            select(entry.product_id.label("id"), entry.sold_out, entry.position)
+            .join(Product, Product.id == entry.product_id)
+            .where(entry.token == pair, entry.is_active.is_(True), self._names_hold_all())
+            .order_by(entry.sold_out, entry.position, entry.product_id)
         )
 
-    def elsewhere(self, dialect: str) -> Select[tuple[Product]]:
+    def elsewhere(self, dialect: str) -> Select[tuple[int, float, bool, int]]:
         """The matches whose names do not hold every term: ranked by the full-text index's score
-        (a name's token still counts more than a description's), then in the shop's order.
-        The candidates are ranked by id and sort keys alone; only the page kept is read whole."""
+        (a name's token still counts more than a description's), then in the shop's order."""
         candidates, score = self._candidates(dialect)
-        ranked = (
-            candidates.add_columns(score.label("score"))
+        return (
+            candidates.add_columns(score.label("score"), Product.sold_out, Product.position)
             .where(
                 Product.is_active.is_(True),
                 ~self._names_hold_all(),
                 *(_contains((*NAME_COLUMNS, *DESCRIPTION_COLUMNS), pattern) for pattern in self._patterns()),
             )
-            .subquery()
+            .order_by(score, *SHOP_ORDER)
         )
-        return select(Product).join(ranked, ranked.c.id == Product.id).order_by(ranked.c.score, *SHOP_ORDER)
 
     def _candidates(self, dialect: str) -> tuple[Select[tuple[int]], ColumnElement[float]]:
         return _postgresql(self.tokens) if dialect == "postgresql" else _sqlite(self.tokens)
@@ -184,6 +182,13 @@ class Search:
             *(_contains(NAME_COLUMNS, pattern) for pattern in self._patterns()),
             *(names_tokens.contains(f" {token}") for token, prefix in self.tokens if prefix),
         )
+
+
+def ranked_page(ranked: Select[tuple[Any, ...]], limit: int, offset: int) -> Select[tuple[Product]]:
+    """The products of ``ranked`` (ids, then sort keys) from ``offset`` on, in its order: the
+    ranking reads ids and sort keys alone, and only the ``limit`` products kept are read whole."""
+    kept = ranked.limit(limit).offset(offset).subquery()
+    return select(Product).join(kept, kept.c.id == Product.id).order_by(*kept.c[1:], kept.c.id)
 
 
 def _sqlite(tokens: tuple[tuple[str, bool], ...]) -> tuple[Select[tuple[int]], ColumnElement[float]]:

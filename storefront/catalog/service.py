@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import BEST_SELLING_FIRST, SHOP_ORDER, Category, Producer, Product
-from storefront.catalog.search import Search
+from storefront.catalog.search import Search, ranked_page
 from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
@@ -144,16 +144,15 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         dialect = session.get_bind().dialect.name
         start, wanted = (number - 1) * PAGE_SIZE, PAGE_SIZE + 1
         in_names = search.in_names(dialect)
-        items = list(await session.scalars(in_names.options(*_LISTING).limit(wanted).offset(start)))
+        items = list(await session.scalars(ranked_page(in_names, wanted, start).options(*_LISTING)))
         if len(items) < wanted:
             # Past the names' matches: the others follow them, counted from where the names' end.
             names_end = start + len(items)
             if not items and start:
                 names_end = await session.scalar(select(func.count()).select_from(in_names.subquery()))
-            elsewhere = search.elsewhere(dialect).options(*_LISTING)
-            items += await session.scalars(
-                elsewhere.limit(wanted - len(items)).offset(start + len(items) - names_end)
-            )
+            offset = start + len(items) - names_end
+            elsewhere = ranked_page(search.elsewhere(dialect), wanted - len(items), offset)
+            items += await session.scalars(elsewhere.options(*_LISTING))
         return _page(items, number)
 
     async def sitemap_entries(self) -> list[tuple[str, object]]:
