@@ -112,19 +112,27 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 
 class QueryCounter:
     def __init__(self) -> None:
-        self.statements: list[str] = []
+        self.sent: list[tuple[str, object]] = []
+        """Each statement's SQL and parameters, as the driver got them."""
 
-    def __call__(self, _conn, _cursor, statement, *_args) -> None:
-        self.statements.append(statement)
+    def __call__(self, _conn, _cursor, statement, parameters, *_args) -> None:
+        self.sent.append((statement, parameters))
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+    @property
+    def statements(self) -> list[str]:
+        return [statement for statement, _ in self.sent]
 
     @property
     def count(self) -> int:
-        return len(self.statements)
+        return len(self.sent)
 
 
 @pytest.fixture
 def count_queries(client: AsyncTestClient) -> Iterator[QueryCounter]:
-    """Counts the SQL statements the app sends; reset ``statements`` before the request measured."""
+    """Counts the SQL statements the app sends; ``clear()`` it before the request measured."""
     counter = QueryCounter()
     engine = client.app.state.db_config.get_engine().sync_engine
     event.listen(engine, "before_cursor_execute", counter)

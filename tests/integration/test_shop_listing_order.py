@@ -16,6 +16,7 @@ from storefront.stock.holds import hold, put_back
 from storefront.stock.service import set_on_hand
 from storefront.tenancy.models import County
 from tests.support.factories import make_catalog, make_county
+from tests.support.plans import query_plan
 
 
 def listed(html: str) -> list[str]:
@@ -55,6 +56,26 @@ async def test_sold_out_products_come_after_those_in_stock_on_every_page_of_a_li
     more = await client.get("/c/raohe/search", params={"q": "椴树蜂蜜", "page": 2})
     assert listed(found.text) == in_stock[:12]
     assert listed(more.text) == in_stock[12:] + sold_out
+
+
+async def test_a_deep_page_of_a_category_is_found_in_its_index_alone(client, session_maker, count_queries):
+    """The rows a category's page skips are passed over in the listing's index, which holds what
+    the shop filters on too: never read from the table (600 of them on page 50 of a big county)."""
+    await _county(session_maker, "raohe", products=30, sold_out=0)
+    async with session_maker() as session:
+        engine = session.bind
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:  # a settled table: its pages known to be visible
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql("VACUUM ANALYZE products")
+    count_queries.clear()
+    assert listed((await client.get("/c/raohe/category/honey?page=2")).text)
+    page = next(sent for sent in count_queries.sent if "OFFSET" in sent[0] and "category_id" in sent[0])
+    plan = await query_plan(engine, *page)
+    if engine.dialect.name == "postgresql":
+        assert "Index Only Scan using ix_products_category_shop_order" in plan
+    else:
+        assert "COVERING INDEX ix_products_category_shop_order" in plan
 
 
 async def test_a_product_that_sells_out_moves_behind_the_others(client, session_maker):

@@ -14,6 +14,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.catalog.search import Search
 from storefront.db import scope_to_all_counties, scope_to_county
 from tests.support.factories import make_county
+from tests.support.plans import query_plan
 
 LINDEN = "linden-snow"  # 蜂蜜 in its description only, as 蜂蜜 and as 雪蜜
 BLACK_BEE = "black-bee"
@@ -211,13 +212,7 @@ async def _plan(session_maker, backend: str, county_id: int | None, statement) -
             await session.execute(statement)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", keep)
-    sql, parameters = sent[-1]
-    async with engine.connect() as connection:
-        if backend == "postgresql":
-            await connection.exec_driver_sql("SET enable_seqscan = off")
-            return "\n".join((await connection.exec_driver_sql(f"EXPLAIN {sql}", parameters)).scalars())
-        rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
-        return "\n".join(row[-1] for row in rows)
+    return await query_plan(engine, *sent[-1])
 
 
 async def test_the_names_matches_of_a_chinese_word_are_read_in_the_shops_order_off_their_index(
