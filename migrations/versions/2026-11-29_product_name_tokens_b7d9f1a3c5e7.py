@@ -70,7 +70,7 @@ _DROP = {
 def upgrade() -> None:
     op.create_table('product_name_tokens',
     sa.Column('product_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('token', sa.String(length=200), nullable=False),
+    sa.Column('token', sa.Text(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('sold_out', sa.Boolean(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),

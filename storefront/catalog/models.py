@@ -184,7 +184,7 @@ class ProductNameToken(TenantScoped, DefaultBase):
     )
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+    token: Mapped[str] = mapped_column(Text, primary_key=True)
     is_active: Mapped[bool] = mapped_column(Boolean)
     sold_out: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer)
