@@ -154,6 +154,9 @@ class Product(Localized, TenantScoped, Base):
     name_tokens: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     """The names as the search index holds them, written on every save (storefront.catalog.search)."""
     description_tokens: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    name_keys: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    """The names' lookup keys, written on every save; database triggers copy them to
+    :class:`ProductNameKey`."""
 
     producer: Mapped[Producer | None] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")
@@ -163,19 +166,19 @@ class Product(Localized, TenantScoped, Base):
     images: Mapped[list[ProductImage]] = relationship(lazy="raise", order_by=ProductImage.position)
 
 
-class ProductNameToken(TenantScoped, DefaultBase):
-    """One token of a product's names as the search index cuts them (storefront.catalog.search),
+class ProductNameKey(TenantScoped, DefaultBase):
+    """One lookup key of a product's names (``Product.name_keys``, storefront.catalog.search),
     beside a copy of where the product stands in the shop: active, sold out, position. Its index
-    lists the products whose names hold a token in the shop's order, so a search reads one page of
+    lists the products whose names hold a key in the shop's order, so a search reads one page of
     them however many there are. Kept by database triggers on products (migration b7d9f1a3c5e7)
     whatever writes a product, and never written by the app."""
 
-    __tablename__ = "product_name_tokens"
+    __tablename__ = "product_name_keys"
     __table_args__ = (
         Index(
-            "ix_product_name_tokens_ranked",
+            "ix_product_name_keys_ranked",
             "county_id",
-            "token",
+            "key",
             "is_active",
             "sold_out",
             "position",
@@ -184,7 +187,9 @@ class ProductNameToken(TenantScoped, DefaultBase):
     )
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id", ondelete="CASCADE"))
+    """Not indexed alone, as the other tables' is: the ranked index begins with it."""
     is_active: Mapped[bool] = mapped_column(Boolean)
     sold_out: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer)

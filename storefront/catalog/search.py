@@ -16,9 +16,10 @@ candidates are kept only where each query term is a substring of a name or descr
 
 Both indexes give every match before any can be ranked, which costs a broad word in a big county
 (2,000 names holding 蜂蜜) a read of all of them. The products whose names hold the query come
-first, in the shop's order, so the names' tokens are also kept one row each in
-``product_name_tokens`` (:class:`~storefront.catalog.models.ProductNameToken`, written by database
-triggers), ordered by county, token and the shop's order: a page of them is the next few rows.
+first, in the shop's order, so the names are also kept as lookup keys (:func:`name_keys`: every
+token a query can hold, whole), one row each in ``product_name_keys``
+(:class:`~storefront.catalog.models.ProductNameKey`, written by database triggers), ordered by
+county, key and the shop's order: a page of them is the next few rows.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from storefront.catalog.models import SHOP_ORDER, Product, ProductNameToken
+from storefront.catalog.models import SHOP_ORDER, Product, ProductNameKey
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -98,6 +99,24 @@ def index_tokens(*texts: str | None) -> str:
     return " ".join(tokens)
 
 
+def name_keys(*names: str | None) -> str:
+    """What ``product_name_keys`` holds for a product's names: every token a query can look up
+    whole, so that the names holding any term are one range of its index. Every Chinese pair and
+    every character (a lone 蜜 is a prefix to the full-text index), every beginning of a word
+    (h ho hon hone honey: hon is a prefix too)."""
+    keys: list[str] = []
+    for name in names:
+        for piece in _PIECES.finditer(name or ""):
+            run = piece.group("cjk")
+            if run is None:
+                word = piece.group().lower()
+                keys.extend(word[:end] for end in range(1, len(word) + 1))
+                continue
+            keys.extend(run[i : i + 2] for i in range(len(run) - 1))
+            keys.extend(run)
+    return " ".join(dict.fromkeys(keys))
+
+
 def query_tokens(term: str) -> list[tuple[str, bool]]:
     """The tokens a product must hold to contain ``term``, each with whether it is a prefix:
     a Chinese run's pairs (exact), a lone Chinese character or a word (prefixes)."""
@@ -133,25 +152,15 @@ class Search:
         tokens = tuple(dict.fromkeys(token for term in terms for token in query_tokens(term)))
         return cls(terms, tokens) if tokens else None
 
-    def in_names(self, dialect: str) -> Select[tuple[int, bool, int]]:
-        """With a Chinese pair among the tokens (蜂蜜, 东北黑蜂), read off the names' token index
-        from that pair's rows, already in the shop's order: a page costs the same however many
-        names hold it. Otherwise (one character, Latin words, which are prefixes) from the full-text
-        candidates, sorted."""
-        pair = next((token for token, prefix in self.tokens if not prefix), None)
-        if pair is None:
-            candidates, _score = self._candidates(dialect)
-            return (
-                select(Product.id, Product.sold_out, Product.position)
-                .where(Product.id.in_(candidates), Product.is_active.is_(True), self._names_hold_all())
-                .order_by(*SHOP_ORDER)
-            )
-        entry = ProductNameToken
+    def in_names(self) -> Select[tuple[int, bool, int]]:
+        """Read off the names' key index from the rows of the query's longest token, already in the
+        shop's order: a page costs the same however many names hold it."""
+        token = max((token for token, _prefix in self.tokens), key=len)
         return (
-            select(entry.product_id.label("id"), entry.sold_out, entry.position)
-            .join(Product, Product.id == entry.product_id)
-            .where(entry.token == pair, entry.is_active.is_(True), self._names_hold_all())
-            .order_by(entry.sold_out, entry.position, entry.product_id)
+            select(ProductNameKey.product_id.label("id"), ProductNameKey.sold_out, ProductNameKey.position)
+            .join(Product, Product.id == ProductNameKey.product_id)
+            .where(ProductNameKey.key == token, ProductNameKey.is_active.is_(True), self._names_hold_all())
+            .order_by(ProductNameKey.sold_out, ProductNameKey.position, ProductNameKey.product_id)
         )
 
     def elsewhere(self, dialect: str) -> Select[tuple[int, float, bool, int]]:
@@ -235,6 +244,7 @@ def _index_changed(_mapper: Mapper, _connection: object, product: Product) -> No
 
 def _index(product: Product) -> None:
     product.name_tokens = index_tokens(product.name_zh, product.name_en)
+    product.name_keys = name_keys(product.name_zh, product.name_en)
     product.description_tokens = index_tokens(product.description_zh, product.description_en)
 
 
@@ -261,6 +271,7 @@ def _index_after_bulk_update(state: ORMExecuteState) -> object:
             .where(Product.id == product_id)
             .values(
                 name_tokens=index_tokens(name_zh, name_en),
+                name_keys=name_keys(name_zh, name_en),
                 description_tokens=index_tokens(description_zh, description_en),
             )
             .execution_options(synchronize_session=False)

@@ -143,7 +143,7 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
         session = self.repository.session
         dialect = session.get_bind().dialect.name
         start, wanted = (number - 1) * PAGE_SIZE, PAGE_SIZE + 1
-        in_names = search.in_names(dialect)
+        in_names = search.in_names()
         items = list(await session.scalars(ranked_page(in_names, wanted, start).options(*_LISTING)))
         if len(items) < wanted:
             # Past the names' matches: the others follow them, counted from where the names' end.

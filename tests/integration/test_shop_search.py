@@ -215,14 +215,16 @@ async def _plan(session_maker, backend: str, county_id: int | None, statement) -
     return await query_plan(engine, *sent[-1])
 
 
-async def test_the_names_matches_of_a_chinese_word_are_read_in_the_shops_order_off_their_index(
-    raohe, session_maker, backend
+@pytest.mark.parametrize("query", ["蜂蜜", "蜜", "honey", "hon", "black 蜂蜜"])
+async def test_the_names_matches_are_read_in_the_shops_order_off_their_index(
+    raohe, session_maker, backend, query
 ):
-    """A page of the products whose names hold 蜂蜜 is the first rows of the names' token index,
-    already in the shop's order: nothing reads every match to sort them, however many there are."""
-    statement = Search.of("蜂蜜").in_names(backend).limit(13)
+    """A page of the products whose names hold the query is the first rows of the names' key
+    index, already in the shop's order: nothing reads every match to sort them, however many
+    there are, whether the query is a Chinese word, one character or the start of a word."""
+    statement = Search.of(query).in_names().limit(13)
     plan = await _plan(session_maker, backend, raohe, statement)
-    assert "ix_product_name_tokens_ranked" in plan
+    assert "ix_product_name_keys_ranked" in plan
     assert ("Sort" not in plan) if backend == "postgresql" else ("TEMP B-TREE" not in plan)
 
 
