@@ -12,7 +12,7 @@ sold-out flags in one UPDATE (on PostgreSQL the per-row triggers are skipped whi
 
 It then serves the app as production does with ``PAGE_CACHE_SECONDS=0`` and times, one request
 after another (the time of a page, not a throughput), the county home, a category's page 1 and
-page 50, a product page and a search for 蜂蜜, on the demo county ``raohe`` and on ``dabei``,
+page 50, a product page and searches for 蜂蜜 and "honey", on the demo county ``raohe`` and on ``dabei``,
 and prints the ratio of the medians (issue 11's goal: 1.3 at most). The demo county's categories
 have one page: its page 1 stands in for page 50.
 """
@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 
 BIG = "dabei"
 DEMO = "raohe"
-SEARCH_WORD = "蜂蜜"
+SEARCH_WORDS = ("蜂蜜", "honey")
+"""Issue 11's two-character Chinese word, and an English word (looked up as a prefix)."""
 FAR_PAGE = 50
 BATCH = 5_000
 PRODUCERS = 200
@@ -323,7 +324,9 @@ async def _generate(session: AsyncSession, products: int, picture: str | None) -
 
 
 async def _flag_sold_out(session: AsyncSession, county_id: int) -> None:
-    """What the skipped triggers would have kept: no variant in stock."""
+    """What the skipped triggers would have kept: no variant in stock. Setting the flag of every
+    product fires the triggers on products, which write the names' keys (product_name_keys) that
+    PostgreSQL skipped too."""
     scope_to_county(session, county_id)
     in_stock = select(Variant.id).where(Variant.product_id == Product.id, Variant.stock > 0).exists()
     await session.execute(update(Product).values(sold_out=~in_stock))
@@ -355,19 +358,20 @@ def generate(database_url: str, products: int = 100_000) -> float:
 
 
 def pages_of(base_url: str, county: str, category: str | None = None) -> list[tuple[str, str]]:
-    """The five pages to time in ``county`` (label, path); its first category unless named."""
+    """The pages to time in ``county`` (label, path); its first category unless named."""
     visitor = HttpShopper(base_url, county)
     home = visitor.get("/")
     category_path = f"/category/{category}" if category else visitor.link(home, "category")
     far = f"{category_path}?page={FAR_PAGE}" if county == BIG else category_path
-    search = f"/search?q={urllib.parse.quote(SEARCH_WORD)}"
-    visitor.link(visitor.get(search), "products")  # a search that finds nothing would be cheap
+    searches = [(f"search {word}", f"/search?q={urllib.parse.quote(word)}") for word in SEARCH_WORDS]
+    for _, search in searches:
+        visitor.link(visitor.get(search), "products")  # a search that finds nothing would be cheap
     return [
         ("county home", "/"),
         ("category page 1", category_path),
         (f"category page {FAR_PAGE}", far),
         ("product page", visitor.link(home, "products")),
-        (f"search {SEARCH_WORD}", search),
+        *searches,
     ]
 
 
