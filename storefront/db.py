@@ -62,6 +62,16 @@ def scope_to_county(session: AsyncSession | Session, county_id: int) -> None:
     session.info.pop(ALL_COUNTIES_KEY, None)
 
 
+def scoped_county_id(session: AsyncSession | Session) -> int:
+    """The county ``session`` is scoped to, for a lookup the scoping cannot filter by itself
+    (SQLite's full-text index)."""
+    county_id = session.info.get(COUNTY_KEY)
+    if county_id is None:
+        msg = "no county to look up in; call scope_to_county() first"
+        raise TenantScopeError(msg)
+    return county_id
+
+
 def scope_to_all_counties(session: AsyncSession | Session) -> None:
     session.info[ALL_COUNTIES_KEY] = True
     session.info.pop(COUNTY_KEY, None)

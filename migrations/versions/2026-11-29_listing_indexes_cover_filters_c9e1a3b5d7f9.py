@@ -1,4 +1,4 @@
-"""a category's and a producer's listing index hold the shop's filters
+"""the listing indexes hold the shop's filters
 
 Revision ID: c9e1a3b5d7f9
 Revises: b7d9f1a3c5e7
@@ -15,17 +15,21 @@ branch_labels = None
 depends_on = None
 
 _ORDER = ['sold_out', 'position', 'id']
-_FILTERS = ['is_active', 'county_id']
-_LISTINGS = {'ix_products_category_shop_order': 'category_id', 'ix_products_producer_shop_order': 'producer_id'}
+# Each listing's index, with what the shop filters on besides its first column.
+_LISTINGS = {
+    'ix_products_shop_order': ('county_id', ['is_active']),
+    'ix_products_category_shop_order': ('category_id', ['is_active', 'county_id']),
+    'ix_products_producer_shop_order': ('producer_id', ['is_active', 'county_id']),
+}
 
 
 def upgrade() -> None:
-    for name, owner in _LISTINGS.items():
+    for name, (owner, filters) in _LISTINGS.items():
         op.drop_index(name, table_name='products')
-        op.create_index(name, 'products', [owner, *_ORDER, *_FILTERS], unique=False)
+        op.create_index(name, 'products', [owner, *_ORDER, *filters], unique=False)
 
 
 def downgrade() -> None:
-    for name, owner in _LISTINGS.items():
+    for name, (owner, _filters) in _LISTINGS.items():
         op.drop_index(name, table_name='products')
         op.create_index(name, 'products', [owner, *_ORDER], unique=False)

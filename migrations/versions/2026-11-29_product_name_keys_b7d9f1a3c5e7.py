@@ -27,17 +27,31 @@ _ROWS = {
     "postgresql": """SELECT DISTINCT {row}.id, key, {row}.county_id, {row}.is_active, {row}.sold_out, {row}.position
         FROM {source} unnest(string_to_array({row}.name_keys, ' ')) AS key WHERE key <> ''""",
 }
-_WATCHED = "name_keys, is_active, sold_out, position"
+_PLACE = ("is_active", "sold_out", "position")
 # Whatever writes a product (the admin, an import, an UPDATE statement, the sold-out triggers on
-# variants) rewrites its rows; a deleted product takes them along (a foreign key on PostgreSQL).
+# variants) keeps its rows: new keys rewrite them, a new place in the shop is copied onto them, and
+# an update that changes neither (a description, a stock count) leaves them alone. A deleted product
+# takes them along (a foreign key on PostgreSQL).
+
+
+def _moved(different: str) -> str:
+    return " OR ".join(f"OLD.{column} {different} NEW.{column}" for column in _PLACE)
+
+
+_COPY_PLACE = "UPDATE product_name_keys SET is_active = NEW.is_active, sold_out = NEW.sold_out, position = NEW.position WHERE product_id = NEW.id"
 _TRIGGERS = {
     "sqlite": [
         f"""CREATE TRIGGER products_name_keys_insert AFTER INSERT ON products BEGIN
             INSERT INTO product_name_keys ({_COLUMNS}) {_ROWS['sqlite'].format(row='NEW', source='')};
         END""",
-        f"""CREATE TRIGGER products_name_keys_update AFTER UPDATE OF {_WATCHED} ON products BEGIN
+        f"""CREATE TRIGGER products_name_keys_update AFTER UPDATE OF name_keys ON products
+        WHEN OLD.name_keys IS NOT NEW.name_keys BEGIN
             DELETE FROM product_name_keys WHERE product_id = OLD.id;
             INSERT INTO product_name_keys ({_COLUMNS}) {_ROWS['sqlite'].format(row='NEW', source='')};
+        END""",
+        f"""CREATE TRIGGER products_name_keys_place AFTER UPDATE OF {', '.join(_PLACE)} ON products
+        WHEN OLD.name_keys IS NEW.name_keys AND ({_moved('IS NOT')}) BEGIN
+            {_COPY_PLACE};
         END""",
         """CREATE TRIGGER products_name_keys_delete AFTER DELETE ON products BEGIN
             DELETE FROM product_name_keys WHERE product_id = OLD.id;
@@ -47,23 +61,32 @@ _TRIGGERS = {
         f"""CREATE FUNCTION products_refresh_name_keys() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'UPDATE' THEN
+                IF OLD.name_keys = NEW.name_keys THEN
+                    {_COPY_PLACE};
+                    RETURN NULL;
+                END IF;
                 DELETE FROM product_name_keys WHERE product_id = OLD.id;
             END IF;
             INSERT INTO product_name_keys ({_COLUMNS}) {_ROWS['postgresql'].format(row='NEW', source='')};
             RETURN NULL;
         END $$""",
-        f"""CREATE TRIGGER products_name_keys AFTER INSERT OR UPDATE OF {_WATCHED} ON products
+        """CREATE TRIGGER products_name_keys_insert AFTER INSERT ON products
         FOR EACH ROW EXECUTE FUNCTION products_refresh_name_keys()""",
+        f"""CREATE TRIGGER products_name_keys_update AFTER UPDATE OF name_keys, {', '.join(_PLACE)} ON products
+        FOR EACH ROW WHEN (OLD.name_keys <> NEW.name_keys OR {_moved('IS DISTINCT FROM')})
+        EXECUTE FUNCTION products_refresh_name_keys()""",
     ],
 }
 _DROP = {
     "sqlite": [
         "DROP TRIGGER products_name_keys_delete",
+        "DROP TRIGGER products_name_keys_place",
         "DROP TRIGGER products_name_keys_update",
         "DROP TRIGGER products_name_keys_insert",
     ],
     "postgresql": [
-        "DROP TRIGGER products_name_keys ON products",
+        "DROP TRIGGER products_name_keys_update ON products",
+        "DROP TRIGGER products_name_keys_insert ON products",
         "DROP FUNCTION products_refresh_name_keys()",
     ],
 }

@@ -104,9 +104,9 @@ class Product(Localized, TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("county_id", "slug"),
         # One per listing (home, category, producer), in SHOP_ORDER: a page is read off the index.
-        # A category's or producer's also holds what the shop filters on (active, the county), so
-        # a deep page skips its rows in the index alone: 600 rows read from the table otherwise.
-        Index("ix_products_shop_order", "county_id", "sold_out", "position", "id"),
+        # Each also holds what the shop filters on (active, the county), so a deep page skips its
+        # rows in the index alone: 600 rows read from the table otherwise.
+        Index("ix_products_shop_order", "county_id", "sold_out", "position", "id", "is_active"),
         Index(
             "ix_products_category_shop_order",
             "category_id",

@@ -9,10 +9,11 @@ character is a prefix lookup (蜂*), as English prefixes are (hon* finds honey).
 
 The tokens live in two columns of ``products`` (names, descriptions), kept by the ORM events at the
 end of this module, so every writer of products keeps them without calling anything. SQLite
-indexes them in the FTS5 table ``products_fts`` (external content, kept by triggers), ranked with
-bm25; PostgreSQL in a GIN index over their tsvector (:func:`_pg_vector`, names weighted A), ranked
-with ts_rank. Token pairs can match text where the pairs are apart (东北 ... 北黑 for 东北黑), so the
-candidates are kept only where each query term is a substring of a name or description.
+indexes them in the FTS5 table ``products_fts`` (kept by triggers, each county's tokens behind its
+own mark), ranked with bm25; PostgreSQL in a GIN index over their tsvector (:func:`_pg_vector`,
+names weighted A), ranked with ts_rank. Token pairs can match text where the pairs are apart
+(东北 ... 北黑 for 东北黑), so the candidates are kept only where each query term is a substring of a
+name or description.
 
 Both indexes give every match before any can be ranked, which costs a broad word in a big county
 (2,000 names holding 蜂蜜) a read of all of them. The products whose names hold the query come
@@ -156,17 +157,30 @@ class Search:
         """Read off the names' key index from the rows of the query's longest token, already in the
         shop's order: a page costs the same however many names hold it."""
         token = max((token for token, _prefix in self.tokens), key=len)
+        # Each row's product is checked by a subquery of one row, which PostgreSQL cannot turn into
+        # a join: joined, it would guess how many names pass and, guessing few (two terms, a deep
+        # page), read and sort every match of the key instead of walking the index in order.
+        entry = ProductNameKey
+        names_hold_all = (
+            select(literal(1))
+            .where(Product.id == entry.product_id, self._names_hold_all())
+            .limit(1)
+            .correlate(entry)
+            .scalar_subquery()
+        )
         return (
-            select(ProductNameKey.product_id.label("id"), ProductNameKey.sold_out, ProductNameKey.position)
-            .join(Product, Product.id == ProductNameKey.product_id)
-            .where(ProductNameKey.key == token, ProductNameKey.is_active.is_(True), self._names_hold_all())
-            .order_by(ProductNameKey.sold_out, ProductNameKey.position, ProductNameKey.product_id)
+            select(entry.product_id.label("id"), entry.sold_out, entry.position)
+            .where(entry.key == token, entry.is_active.is_(True), names_hold_all.is_not(None))
+            .order_by(entry.sold_out, entry.position, entry.product_id)
         )
 
-    def elsewhere(self, dialect: str) -> Select[tuple[int, float, bool, int]]:
+    def elsewhere(self, dialect: str, county_id: int) -> Select[tuple[int, float, bool, int]]:
         """The matches whose names do not hold every term: ranked by the full-text index's score
-        (a name's token still counts more than a description's), then in the shop's order."""
-        candidates, score = self._candidates(dialect)
+        (a name's token still counts more than a description's), then in the shop's order.
+        ``county_id`` is the session's county, which SQLite's index needs to look up its own."""
+        candidates, score = (
+            _postgresql(self.tokens) if dialect == "postgresql" else _sqlite(self.tokens, county_id)
+        )
         return (
             candidates.add_columns(score.label("score"), Product.sold_out, Product.position)
             .where(
@@ -176,9 +190,6 @@ class Search:
             )
             .order_by(score, *SHOP_ORDER)
         )
-
-    def _candidates(self, dialect: str) -> tuple[Select[tuple[int]], ColumnElement[float]]:
-        return _postgresql(self.tokens) if dialect == "postgresql" else _sqlite(self.tokens)
 
     def _patterns(self) -> list[str]:
         return [f"%{_escape_like(term)}%" for term in self.terms]
@@ -200,10 +211,14 @@ def ranked_page(ranked: Select[tuple[Any, ...]], limit: int, offset: int) -> Sel
     return select(Product).join(kept, kept.c.id == Product.id).order_by(*kept.c[1:], kept.c.id)
 
 
-def _sqlite(tokens: tuple[tuple[str, bool], ...]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
-    """Ids matching in the FTS5 table, and their bm25 score (lower is better)."""
+def _sqlite(
+    tokens: tuple[tuple[str, bool], ...], county_id: int
+) -> tuple[Select[tuple[int]], ColumnElement[float]]:
+    """Ids matching in the FTS5 table, and their bm25 score (lower is better). The table holds
+    each county's tokens behind its own mark (migration d1f3a5c7e9b1: 蜂蜜 of county 12 is
+    c12x蜂蜜), so a county's lookup reads its own matches only."""
     # Tokens are letters and digits only, so quoting them leaves no FTS5 syntax to a shopper.
-    match = " AND ".join(f'"{token}"*' if prefix else f'"{token}"' for token, prefix in tokens)
+    match = " AND ".join(f'"c{county_id}x{token}"' + ("*" if prefix else "") for token, prefix in tokens)
     candidates = (
         select(Product.id)
         .join(_FTS, _FTS.c.rowid == Product.id)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from storefront.catalog.models import BEST_SELLING_FIRST, SHOP_ORDER, Category, Producer, Product
 from storefront.catalog.search import Search, ranked_page
+from storefront.db import scoped_county_id
 from storefront.money import decimal_string
 from storefront.tenancy.models import County
 
@@ -151,7 +152,8 @@ class ProductService(SQLAlchemyAsyncRepositoryService[Product, ProductRepository
             if not items and start:
                 names_end = await session.scalar(select(func.count()).select_from(in_names.subquery()))
             offset = start + len(items) - names_end
-            elsewhere = ranked_page(search.elsewhere(dialect), wanted - len(items), offset)
+            others = search.elsewhere(dialect, scoped_county_id(session))
+            elsewhere = ranked_page(others, wanted - len(items), offset)
             items += await session.scalars(elsewhere.options(*_LISTING))
         return _page(items, number)
 
