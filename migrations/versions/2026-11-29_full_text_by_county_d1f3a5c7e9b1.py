@@ -1,4 +1,4 @@
-"""SQLite's full-text index keyed by county
+"""the full-text indexes keyed by county
 
 Revision ID: d1f3a5c7e9b1
 Revises: c9e1a3b5d7f9
@@ -14,11 +14,12 @@ down_revision = 'c9e1a3b5d7f9'
 branch_labels = None
 depends_on = None
 
-# One FTS5 table holds every county's products, so a county's lookup of a word read every county's
-# matches of it. Each token is now written with its county in front (蜂蜜 of county 12 is c12x蜂蜜,
-# one token to the unicode61 tokenizer), so a lookup reads the county's own matches only. The
-# indexed text is no longer the products' columns: the table keeps no content (content=''), and
-# the triggers write and delete the county's tokens (storefront.catalog.search.county_match).
+# One full-text index holds every county's products, so a county's lookup of a word read every
+# county's matches of it. Each token is now indexed with its county in front (蜂蜜 of county 12 is
+# c12x蜂蜜, one token to SQLite's unicode61 tokenizer and to PostgreSQL's parser), so a lookup reads
+# the county's own matches only (storefront.catalog.search). SQLite's FTS5 table no longer indexes
+# the products' columns as they are: it keeps no content (content=''), and its triggers write and
+# delete the marked tokens. PostgreSQL's generated tsvector marks them in its expression.
 _COUNTY_TOKENS = (
     "CASE WHEN {row}.{column} = '' THEN '' ELSE"
     " 'c' || {row}.county_id || 'x' || replace({row}.{column}, ' ', ' c' || {row}.county_id || 'x') END"
@@ -75,19 +76,33 @@ _DROP = [
     "DROP TRIGGER products_fts_insert",
     "DROP TABLE products_fts",
 ]
+_MARKED = r"regexp_replace({column}, '(\S+)', 'c' || county_id::text || 'x\1', 'g')"
+_POSTGRES_VECTOR = (
+    "ALTER TABLE products ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple', {names}), 'A') || setweight(to_tsvector('simple', {descriptions}), 'B')) STORED"
+)
+_POSTGRES = {
+    "by county": _POSTGRES_VECTOR.format(
+        names=_MARKED.format(column="name_tokens"), descriptions=_MARKED.format(column="description_tokens")
+    ),
+    "shared": _POSTGRES_VECTOR.format(names="name_tokens", descriptions="description_tokens"),
+}
 
 
-def _replace_index(statements: list[str]) -> None:
-    """SQLite only: PostgreSQL keeps its GIN index."""
-    if op.get_bind().dialect.name != "sqlite":
+def _replace_index(sqlite: list[str], postgres: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in [*_DROP, *sqlite]:
+            op.execute(statement)
         return
-    for statement in [*_DROP, *statements]:
-        op.execute(statement)
+    op.execute("DROP INDEX ix_products_search")
+    op.execute("ALTER TABLE products DROP COLUMN search_vector")
+    op.execute(postgres)
+    op.execute("CREATE INDEX ix_products_search ON products USING gin (search_vector)")
 
 
 def upgrade() -> None:
-    _replace_index(_BY_COUNTY)
+    _replace_index(_BY_COUNTY, _POSTGRES["by county"])
 
 
 def downgrade() -> None:
-    _replace_index(_SHARED)
+    _replace_index(_SHARED, _POSTGRES["shared"])

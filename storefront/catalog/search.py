@@ -9,9 +9,9 @@ character is a prefix lookup (蜂*), as English prefixes are (hon* finds honey).
 
 The tokens live in two columns of ``products`` (names, descriptions), kept by the ORM events at the
 end of this module, so every writer of products keeps them without calling anything. SQLite
-indexes them in the FTS5 table ``products_fts`` (kept by triggers, each county's tokens behind its
-own mark), ranked with bm25; PostgreSQL in a GIN index over their tsvector (:func:`_pg_vector`,
-names weighted A), ranked with ts_rank. Token pairs can match text where the pairs are apart
+indexes them in the FTS5 table ``products_fts`` (kept by triggers), ranked with bm25; PostgreSQL
+in a GIN index over their tsvector (names weighted A), ranked with ts_rank; both hold each
+county's tokens behind its own mark. Token pairs can match text where the pairs are apart
 (东北 ... 北黑 for 东北黑), so the candidates are kept only where each query term is a substring of a
 name or description.
 
@@ -177,10 +177,9 @@ class Search:
     def elsewhere(self, dialect: str, county_id: int) -> Select[tuple[int, float, bool, int]]:
         """The matches whose names do not hold every term: ranked by the full-text index's score
         (a name's token still counts more than a description's), then in the shop's order.
-        ``county_id`` is the session's county, which SQLite's index needs to look up its own."""
-        candidates, score = (
-            _postgresql(self.tokens) if dialect == "postgresql" else _sqlite(self.tokens, county_id)
-        )
+        ``county_id`` is the session's county, whose marked tokens the full-text indexes look up."""
+        lookup = _postgresql if dialect == "postgresql" else _sqlite
+        candidates, score = lookup(_county_marked(self.tokens, county_id))
         return (
             candidates.add_columns(score.label("score"), Product.sold_out, Product.position)
             .where(
@@ -211,14 +210,16 @@ def ranked_page(ranked: Select[tuple[Any, ...]], limit: int, offset: int) -> Sel
     return select(Product).join(kept, kept.c.id == Product.id).order_by(*kept.c[1:], kept.c.id)
 
 
-def _sqlite(
-    tokens: tuple[tuple[str, bool], ...], county_id: int
-) -> tuple[Select[tuple[int]], ColumnElement[float]]:
-    """Ids matching in the FTS5 table, and their bm25 score (lower is better). The table holds
-    each county's tokens behind its own mark (migration d1f3a5c7e9b1: 蜂蜜 of county 12 is
-    c12x蜂蜜), so a county's lookup reads its own matches only."""
+def _county_marked(tokens: tuple[tuple[str, bool], ...], county_id: int) -> tuple[tuple[str, bool], ...]:
+    """The tokens as the full-text indexes hold them: behind their county's mark (migration
+    d1f3a5c7e9b1: 蜂蜜 of county 12 is c12x蜂蜜), so a county's lookup reads its own matches only."""
+    return tuple((f"c{county_id}x{token}", prefix) for token, prefix in tokens)
+
+
+def _sqlite(tokens: tuple[tuple[str, bool], ...]) -> tuple[Select[tuple[int]], ColumnElement[float]]:
+    """Ids matching in the FTS5 table, and their bm25 score (lower is better)."""
     # Tokens are letters and digits only, so quoting them leaves no FTS5 syntax to a shopper.
-    match = " AND ".join(f'"c{county_id}x{token}"' + ("*" if prefix else "") for token, prefix in tokens)
+    match = " AND ".join(f'"{token}"*' if prefix else f'"{token}"' for token, prefix in tokens)
     candidates = (
         select(Product.id)
         .join(_FTS, _FTS.c.rowid == Product.id)
