@@ -310,11 +310,12 @@ async def _generate(session: AsyncSession, products: int, picture: str | None) -
         session.add_all(batch)
         await session.flush()
         variants = [row for p in batch for row in _variants(p, rng)]
+        connection = await session.connection()
         if postgres:  # the per-row sold-out triggers would run 200,000 times; the flag is set once below
-            await session.execute(text("SET LOCAL session_replication_role = replica"))
+            await connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         await session.execute(insert(Variant), variants)
         if postgres:  # the products' own triggers (their names' keys) run as they do in the shop
-            await session.execute(text("SET LOCAL session_replication_role = origin"))
+            await connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
         if picture:
             await session.execute(
                 insert(ProductImage),
