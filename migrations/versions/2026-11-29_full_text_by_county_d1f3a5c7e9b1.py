@@ -40,7 +40,7 @@ _BY_COUNTY = [
         INSERT INTO products_fts (products_fts, rowid, name_tokens, description_tokens)
         VALUES ('delete', old.id, {_values('old')});
     END""",
-    f"""CREATE TRIGGER products_fts_update AFTER UPDATE OF name_tokens, description_tokens ON products
+    f"""CREATE TRIGGER products_fts_update AFTER UPDATE OF name_tokens, description_tokens, county_id ON products
     BEGIN
         INSERT INTO products_fts (products_fts, rowid, name_tokens, description_tokens)
         VALUES ('delete', old.id, {_values('old')});

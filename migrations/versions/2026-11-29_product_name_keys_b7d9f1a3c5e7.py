@@ -19,17 +19,17 @@ depends_on = None
 
 _COLUMNS = "product_id, key, county_id, is_active, sold_out, position"
 # A product's rows: one per distinct key of products.name_keys (space-separated), with the
-# product's place in the shop. Keys are letters and digits only (storefront.catalog.search), so
-# SQLite can read the list as a JSON array with nothing to escape.
+# product's place (its county, and where it stands in the shop). Keys are letters and digits only
+# (storefront.catalog.search), so SQLite can read the list as a JSON array with nothing to escape.
 _ROWS = {
     "sqlite": """SELECT DISTINCT {row}.id, value, {row}.county_id, {row}.is_active, {row}.sold_out, {row}.position
         FROM {source} json_each('["' || replace({row}.name_keys, ' ', '","') || '"]') WHERE value <> ''""",
     "postgresql": """SELECT DISTINCT {row}.id, key, {row}.county_id, {row}.is_active, {row}.sold_out, {row}.position
         FROM {source} unnest(string_to_array({row}.name_keys, ' ')) AS key WHERE key <> ''""",
 }
-_PLACE = ("is_active", "sold_out", "position")
+_PLACE = ("county_id", "is_active", "sold_out", "position")
 # Whatever writes a product (the admin, an import, an UPDATE statement, the sold-out triggers on
-# variants) keeps its rows: new keys rewrite them, a new place in the shop is copied onto them, and
+# variants) keeps its rows: new keys rewrite them, a new place is copied onto them, and
 # an update that changes neither (a description, a stock count) leaves them alone. A deleted product
 # takes them along (a foreign key on PostgreSQL).
 
@@ -38,7 +38,9 @@ def _moved(different: str) -> str:
     return " OR ".join(f"OLD.{column} {different} NEW.{column}" for column in _PLACE)
 
 
-_COPY_PLACE = "UPDATE product_name_keys SET is_active = NEW.is_active, sold_out = NEW.sold_out, position = NEW.position WHERE product_id = NEW.id"
+_COPY_PLACE = (
+    f"UPDATE product_name_keys SET {', '.join(f'{column} = NEW.{column}' for column in _PLACE)} WHERE product_id = NEW.id"
+)
 _TRIGGERS = {
     "sqlite": [
         f"""CREATE TRIGGER products_name_keys_insert AFTER INSERT ON products BEGIN

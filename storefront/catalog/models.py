@@ -168,7 +168,7 @@ class Product(Localized, TenantScoped, Base):
 
 class ProductNameKey(TenantScoped, DefaultBase):
     """One lookup key of a product's names (``Product.name_keys``, storefront.catalog.search),
-    beside a copy of where the product stands in the shop: active, sold out, position. Its index
+    beside a copy of its county and where it stands in the shop: active, sold out, position. Its index
     lists the products whose names hold a key in the shop's order, so a search reads one page of
     them however many there are. Kept by database triggers on products (migration b7d9f1a3c5e7)
     whatever writes a product, and never written by the app."""

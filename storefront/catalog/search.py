@@ -26,6 +26,8 @@ county, key and the shop's order: a page of them is the next few rows.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Mapper, ORMExecuteState
 
 MAX_TERMS = 5
+KEY_COUNT_CAP = 200
+"""How far :meth:`Search.key_counts` counts a key's products: past it, a key is common."""
 NAME_WEIGHT = 10.0
 """How much more a name's token counts than a description's (SQLite's bm25; PostgreSQL's weight A
 is 1.0 against B's 0.4)."""
@@ -60,6 +64,19 @@ is 1.0 against B's 0.4)."""
 _CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f]"
 _PIECES = re.compile(rf"(?P<cjk>{_CJK}+)|(?:(?!{_CJK})[^\W_])+")
 """Runs of Chinese (and Japanese, Korean) characters, or words of other letters and digits."""
+
+
+def _pieces(text: str | None) -> Iterator[re.Match[str]]:
+    """The runs and words of ``text``, made of letters and decimal digits only: what both
+    databases' tokenizers keep. Anything else (・ among the kana, ½, ㈠) separates them, so no token
+    holds a character an index would drop, leaving a bare county mark that matches everything."""
+    return _PIECES.finditer("".join(char if _kept(char) else " " for char in text or ""))
+
+
+def _kept(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] == "L" or category == "Nd"
+
 
 NAME_COLUMNS = (Product.name_zh, Product.name_en)
 DESCRIPTION_COLUMNS = (Product.description_zh, Product.description_en)
@@ -90,7 +107,7 @@ def index_tokens(*texts: str | None) -> str:
     words, separated by spaces."""
     tokens = []
     for text in texts:
-        for piece in _PIECES.finditer(text or ""):
+        for piece in _pieces(text):
             run = piece.group("cjk")
             if run is None:
                 tokens.append(piece.group().lower())
@@ -107,7 +124,7 @@ def name_keys(*names: str | None) -> str:
     (h ho hon hone honey: hon is a prefix too)."""
     keys: list[str] = []
     for name in names:
-        for piece in _PIECES.finditer(name or ""):
+        for piece in _pieces(name):
             run = piece.group("cjk")
             if run is None:
                 word = piece.group().lower()
@@ -122,7 +139,7 @@ def query_tokens(term: str) -> list[tuple[str, bool]]:
     """The tokens a product must hold to contain ``term``, each with whether it is a prefix:
     a Chinese run's pairs (exact), a lone Chinese character or a word (prefixes)."""
     tokens: list[tuple[str, bool]] = []
-    for piece in _PIECES.finditer(term):
+    for piece in _pieces(term):
         run = piece.group("cjk")
         if run is None:
             tokens.append((piece.group().lower(), True))
@@ -153,10 +170,32 @@ class Search:
         tokens = tuple(dict.fromkeys(token for term in terms for token in query_tokens(term)))
         return cls(terms, tokens) if tokens else None
 
-    def in_names(self) -> Select[tuple[int, bool, int]]:
-        """Read off the names' key index from the rows of the query's longest token, already in the
-        shop's order: a page costs the same however many names hold it."""
-        token = max((token for token, _prefix in self.tokens), key=len)
+    @property
+    def keys(self) -> list[str]:
+        """The names' keys a match must hold: every token, whole (:func:`name_keys`)."""
+        return [token for token, _prefix in self.tokens]
+
+    def key_counts(self) -> Select[tuple[int, ...]]:
+        """For each key, how many active products' names hold it, up to :data:`KEY_COUNT_CAP`:
+        enough to tell a rare key from a common one, off the index alone."""
+        return select(
+            *(
+                select(func.count())
+                .select_from(
+                    select(literal(1))
+                    .where(ProductNameKey.key == key, ProductNameKey.is_active.is_(True))
+                    .limit(KEY_COUNT_CAP)
+                    .subquery()
+                )
+                .scalar_subquery()
+                for key in self.keys
+            )
+        )
+
+    def in_names(self, key: str) -> Select[tuple[int, bool, int]]:
+        """Read off the names' key index from the rows of ``key`` (one of :attr:`keys`, the rarest
+        of them is the fewest rows to walk), already in the shop's order: a page costs the same
+        however many names hold it."""
         # Each row's product is checked by a subquery of one row, which PostgreSQL cannot turn into
         # a join: joined, it would guess how many names pass and, guessing few (two terms, a deep
         # page), read and sort every match of the key instead of walking the index in order.
@@ -170,7 +209,7 @@ class Search:
         )
         return (
             select(entry.product_id.label("id"), entry.sold_out, entry.position)
-            .where(entry.key == token, entry.is_active.is_(True), names_hold_all.is_not(None))
+            .where(entry.key == key, entry.is_active.is_(True), names_hold_all.is_not(None))
             .order_by(entry.sold_out, entry.position, entry.product_id)
         )
 

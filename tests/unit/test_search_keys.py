@@ -28,3 +28,10 @@ def test_every_token_of_a_query_the_names_hold_is_one_of_their_keys(query):
 
 def test_names_without_letters_have_no_keys():
     assert name_keys("——！", "") == "" and name_keys(None, None) == ""
+
+
+def test_characters_no_index_keeps_separate_keys_instead_of_joining_them():
+    """・ among the kana and ½ are dropped by the databases' tokenizers: a key holding one would
+    leave a county's bare mark, which matches every product."""
+    assert name_keys("蜂蜜・礼盒 ½") == "蜂蜜 蜂 蜜 礼盒 礼 盒"
+    assert Search.of("・ ½") is None
