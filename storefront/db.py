@@ -64,7 +64,7 @@ def scope_to_county(session: AsyncSession | Session, county_id: int) -> None:
 
 def scoped_county_id(session: AsyncSession | Session) -> int:
     """The county ``session`` is scoped to, for a lookup the scoping cannot filter by itself
-    (SQLite's full-text index)."""
+    (the full-text indexes, which hold each county's tokens behind its mark)."""
     county_id = session.info.get(COUNTY_KEY)
     if county_id is None:
         msg = "no county to look up in; call scope_to_county() first"
