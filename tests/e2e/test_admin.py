@@ -81,8 +81,10 @@ def create_product(page: Page, site, tmp_path: Path) -> int:
     page.get_by_role("link", name="Pictures").click()
     page.get_by_label("Add pictures").set_input_files(photo(tmp_path))
     page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Pictures uploaded.")).to_be_visible()
     page.get_by_label("Alt text (English)").fill("A jar of pine blossom honey")
     page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     expect(page.get_by_label("Alt text (English)")).to_have_value("A jar of pine blossom honey")
     fits_the_phone(page, r"/pictures")
     return product_id
@@ -120,6 +122,7 @@ def test_the_raohe_admin_runs_the_shop_and_the_guzhang_admin_reaches_none_of_it(
 
     page.get_by_label("Amount (yuan)").fill("10.00")
     page.get_by_role("button", name="Refund").click()
+    expect(page.get_by_text("Stripe accepted the refund")).to_be_visible()  # reloading earlier races the POST
     for _attempt in range(50):  # recorded when Stripe's charge.refunded arrives
         page.reload()
         if page.locator("dd", has_text="¥10.00").count():
