@@ -43,4 +43,4 @@ def check_out(page: Page, email: str) -> None:
     page.get_by_label("District").select_option(label="道里区 Daoli District")
     page.get_by_label("Address").fill("1 Zhongyang Street")
     page.get_by_role("button", name=re.compile(r"^Pay with Stripe")).click()
-    expect(page.get_by_role("button", name="Pay")).to_be_visible()
+    expect(page.get_by_role("button", name="Pay", exact=True)).to_be_visible()  # the sandbox's page, not ours

@@ -41,6 +41,7 @@ def test_the_search_form_works_without_javascript(browser, site):
     page.goto(f"{site.url}/c/raohe/?lang=en")
     page.get_by_label("Search").first.fill("pine")
     page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/c/raohe/search\?q=pine"))
     expect(page.locator(".product-card").first).to_be_visible()
     expect(page.locator(".product-card").filter(has_text="pine")).not_to_have_count(0)
     context.close()

@@ -414,6 +414,16 @@ async def test_a_cancel_racing_the_expiry_event_still_says_nothing_was_charged(
 async def test_presses_of_pay_at_the_same_instant_hold_the_stock_once(settings, raohe, session_maker):
     county, variants = raohe
     app = create_app(settings)
+    gateway = app.state.payments
+    create = gateway.create_checkout_session
+
+    async def create_as_slowly_as_stripe(*args, **kwargs):
+        """Stripe takes about a second to open a page; the local sandbox a few milliseconds, which
+        a loaded machine can take between two of the presses below, so they would not overlap."""
+        await asyncio.sleep(1)
+        return await create(*args, **kwargs)
+
+    gateway.create_checkout_session = create_as_slowly_as_stripe
     transport = httpx.ASGITransport(app=app)  # on the test's event loop: the presses really overlap
     async with (
         app.lifespan(),
