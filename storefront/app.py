@@ -151,7 +151,7 @@ def _stores(settings: Settings) -> dict[str, Store]:
     return stores
 
 
-def _connect_args(settings: Settings) -> dict[str, object]:
+def database_connect_args(settings: Settings) -> dict[str, object]:
     """SQLite waits for a concurrent writer instead of failing at once."""
     return {"timeout": 30} if settings.database_url.startswith("sqlite") else {}
 
@@ -163,7 +163,7 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         before_send_handler="autocommit",
         set_default_exception_handler=False,  # database failures are our 500 page, not a 409
         session_dependency_key="db_session",
-        engine_config=EngineConfig(echo=settings.database_echo, connect_args=_connect_args(settings)),
+        engine_config=EngineConfig(echo=settings.database_echo, connect_args=database_connect_args(settings)),
         # Checkout commits mid-request (stock first, then the order); keep loaded rows usable.
         session_config=AsyncSessionConfig(expire_on_commit=False),
         alembic_config=AlembicAsyncConfig(
@@ -239,5 +239,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.db_config = db_config
     app.state.payments = PaymentGateway(settings)
     app.state.mailer = Mailer(settings, templates)
-    app.state.events = EventRecorder(writer_engine(settings.database_url, _connect_args(settings)))
+    app.state.events = EventRecorder(writer_engine(settings.database_url, database_connect_args(settings)))
     return app

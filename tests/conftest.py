@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SADeprecationWarning
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from storefront.app import create_app
+from storefront.app import create_app, database_connect_args
 from storefront.config import Settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.mailbox import Mailbox
@@ -87,6 +87,7 @@ def settings(
         session_dir=tmp_path / "sessions",
         base_domain="shop.test",
         page_cache_seconds=0,
+        sweep_interval_seconds=86_400,  # the sweeper runs in the tests that ask for it, not amid a slow one
         stripe_secret_key="sk_test_storefront",
         stripe_api_base=stripe_sandbox,
         stripe_webhook_secret=stripe_events.secret,
@@ -98,7 +99,7 @@ def settings(
 @pytest.fixture
 async def session_maker(settings: Settings) -> AsyncIterator[async_sessionmaker]:
     """Sessions for arranging and checking data, outside the app."""
-    engine = create_async_engine(settings.database_url)
+    engine = create_async_engine(settings.database_url, connect_args=database_connect_args(settings))
     yield async_sessionmaker(engine, expire_on_commit=False)
     await engine.dispose()
 

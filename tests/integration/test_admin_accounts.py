@@ -234,7 +234,8 @@ async def test_a_platform_admin_must_use_a_two_factor_code(client, session_maker
     assert 'src="data:image/svg+xml' in setup.text
     wrong = await admin.post("/admin/login/code", {"code": "000000"})
     assert wrong.status_code == 400 and "That code is not right" in wrong.text
-    done = await admin.post("/admin/login/code", {"code": pyotp.TOTP(secret).now()})
+    used = pyotp.TOTP(secret).now()
+    done = await admin.post("/admin/login/code", {"code": used})
     assert done.headers["location"] == "/admin/"
     assert client.cookies["session"] != pending_id
     assert (await client.get("/admin/")).status_code == 200
@@ -247,7 +248,6 @@ async def test_a_platform_admin_must_use_a_two_factor_code(client, session_maker
     assert response.headers["location"] == "/admin/login/code"
     assert 'class="secret"' not in (await client.get("/admin/login/code")).text
     assert (await client.get("/admin/", follow_redirects=False)).headers["location"] == "/admin/login"
-    used = pyotp.TOTP(secret).now()
     replayed = await admin.post("/admin/login/code", {"code": used})  # the code taken at the set-up
     assert replayed.status_code == 400 and "That code is not right" in replayed.text
     following = pyotp.TOTP(secret).at(time.time() + 30)  # the next code (a step ahead is accepted)

@@ -238,9 +238,11 @@ async def test_visitors_asking_at_once_for_a_missing_page_do_not_wait_on_each_ot
 
 
 @pytest.mark.parametrize("fragment_first", [True, False])
-async def test_the_live_search_and_the_search_page_are_cached_apart(cached_app, fragment_first):
+async def test_the_live_search_and_the_search_page_are_cached_apart(cached_app, fragment_first, monkeypatch):
     """The live search answers HTMX with the results alone, the search page with a whole page; the
     same words must never hand one the other's copy, and each is served again from the cache."""
+    now = page_cache.time()
+    monkeypatch.setattr(page_cache, "time", lambda: now)  # a search is fresh for 1 s only
     live = {"HX-Request": "true"}
     order = [live, {}] if fragment_first else [{}, live]
     statements = []

@@ -34,7 +34,7 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if message["To"] == address]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
+    def wait_for(self, address: str, count: int = 1, timeout: float = 30.0) -> list[EmailMessage]:
         """The mails to ``address`` once ``count`` have arrived; raises if they do not in time."""
         with self._changed:
             if not self._changed.wait_for(lambda: len(self.to(address)) >= count, timeout):

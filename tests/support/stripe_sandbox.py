@@ -77,7 +77,7 @@ class WebhookReceiver:
         self,
         event_type: str,
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = 30.0,
         object_id: str | None = None,
         **fields: object,
     ) -> list[Delivery]:
